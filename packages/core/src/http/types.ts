@@ -1,0 +1,61 @@
+/** The contract between core's modules and its HTTP client. Implemented by `createHttpClient` in client.ts. */
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** One request to the Infisical server. `path` is below the server root, e.g. `/api/v3/secrets/raw`. */
+export interface HttpRequest {
+  method: HttpMethod;
+  path: string;
+  /** Query parameters; `undefined` values are left out, booleans are sent as "true"/"false". */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON body. */
+  json?: unknown;
+  /** application/x-www-form-urlencoded body (the official action posts its logins this way). */
+  form?: Record<string, string>;
+  /** Bearer token for the Authorization header. */
+  token?: string;
+  /** Per-request headers on top of the client's extra headers. */
+  headers?: Record<string, string>;
+  /**
+   * Called before every attempt, so a credential can be minted again for each try (OIDC JWTs are short-lived).
+   * Whatever it returns replaces `json`/`form`.
+   */
+  refreshBody?: () => Promise<{ json?: unknown; form?: Record<string, string> }>;
+  /** Never retry this request, whatever the failure (default false). */
+  noRetry?: boolean;
+}
+
+/** A parsed JSON response. */
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+/** What the client counted, for benchmarks and tests. */
+export interface HttpStats {
+  /** Requests started, counting each retry. */
+  attempts: number;
+  /** Logical requests (one per `request()` call). */
+  requests: number;
+  /** Retries made, by reason (e.g. "429", "503", "ECONNRESET", "timeout"). */
+  retries: Record<string, number>;
+}
+
+/** Told about each retry before its wait, so an adapter can log it. */
+export interface RetryEvent {
+  method: HttpMethod;
+  path: string;
+  attempt: number;
+  reason: string;
+  delayMs: number;
+}
+
+export interface HttpClient {
+  readonly baseUrl: string;
+  /** Sends the request with timeouts and retries; resolves on 2xx, throws ApiError / SecretsActionError otherwise. */
+  request<T>(request: HttpRequest): Promise<HttpResponse<T>>;
+  readonly stats: HttpStats;
+  /** Closes the keep-alive connections. */
+  close(): Promise<void>;
+}
