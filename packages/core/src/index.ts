@@ -1,1 +1,3 @@
 export { VERSION } from "./version.js";
+export * from "./errors.js";
+export * from "./secrets/index.js";

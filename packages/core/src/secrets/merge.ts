@@ -1,0 +1,85 @@
+import { SecretsActionError } from "../errors.js";
+import { pathDepth } from "./paths.js";
+import type { SecretListing, SecretRecord } from "./types.js";
+
+/**
+ * What to do when `recursive` finds one key in several folders:
+ * - `deepest` (default): the secret in the deepest folder wins (`/app/db` over `/app` over `/`); between folders of
+ *   the same depth, the path that sorts last wins. Every collision is reported by name.
+ * - `fail`: refuse to export anything and name the keys and their folders.
+ */
+export type CollisionRule = "deepest" | "fail";
+
+/** One key found in more than one folder of a recursive listing. */
+export interface Collision {
+  key: string;
+  /** Every folder the key was found in, sorted. */
+  paths: string[];
+  /** The folder whose value was kept. */
+  chosen: string;
+}
+
+/** A secret after merging, with where it came from. */
+export interface MergedSecret {
+  key: string;
+  value: string;
+  path: string;
+  environment: string;
+  source: "folder" | "import";
+}
+
+/** The result of merging one listing. */
+export interface MergeResult {
+  secrets: MergedSecret[];
+  collisions: Collision[];
+}
+
+function depthThenName(a: string, b: string): number {
+  return pathDepth(a) - pathDepth(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * Merges one listing as the official action does — the folder's own secrets win, then imports from the last to the
+ * first, the first key seen winning — and resolves recursive collisions by `rule`.
+ */
+export function mergeListing(listing: SecretListing, rule: CollisionRule = "deepest"): MergeResult {
+  const byKey = new Map<string, SecretRecord[]>();
+  for (const secret of listing.secrets) {
+    const found = byKey.get(secret.key);
+    if (found) found.push(secret);
+    else byKey.set(secret.key, [secret]);
+  }
+
+  const merged = new Map<string, MergedSecret>();
+  const collisions: Collision[] = [];
+  for (const [key, candidates] of byKey) {
+    const paths = [...new Set(candidates.map((secret) => secret.path))].sort(depthThenName);
+    const chosenPath = paths[paths.length - 1] ?? "/";
+    const inChosen = candidates.filter((secret) => secret.path === chosenPath);
+    // A user's personal override of a shared secret in the same folder wins and is not a collision.
+    const winner = inChosen.find((secret) => secret.type === "personal") ?? inChosen[0];
+    if (!winner) continue;
+    if (paths.length > 1) collisions.push({ key, paths: [...paths].sort(), chosen: chosenPath });
+    merged.set(key, { key, value: winner.value, path: winner.path, environment: winner.environment, source: "folder" });
+  }
+
+  if (rule === "fail" && collisions.length > 0) {
+    throw new SecretsActionError("EXPORT", `recursive: ${collisions.length} key(s) found in more than one folder: ${describeCollisions(collisions)}`, {
+      hint: "rename the keys, fetch the folders separately, or allow the deepest folder to win",
+    });
+  }
+
+  for (let index = listing.imports.length - 1; index >= 0; index--) {
+    const folder = listing.imports[index];
+    for (const secret of folder?.secrets ?? []) {
+      if (merged.has(secret.key)) continue;
+      merged.set(secret.key, { key: secret.key, value: secret.value, path: secret.path, environment: secret.environment, source: "import" });
+    }
+  }
+  return { secrets: [...merged.values()], collisions };
+}
+
+/** `KEY (/a, /b → /b)` for each collision: names and folders, never values. */
+export function describeCollisions(collisions: readonly Collision[]): string {
+  return collisions.map((collision) => `${collision.key} (${collision.paths.join(", ")} → ${collision.chosen})`).join("; ");
+}
