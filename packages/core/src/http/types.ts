@@ -23,6 +23,21 @@ export interface HttpRequest {
   refreshBody?: () => Promise<{ json?: unknown; form?: Record<string, string> }>;
   /** Never retry this request, whatever the failure (default false). */
   noRetry?: boolean;
+  /**
+   * What the request is about, so an error can name it ("identity X lacks access to environment dev of project Y").
+   * Filled from the query (`workspaceSlug`, `workspaceId`, `projectId`, `environment`, `secretPath`) when not given.
+   * Never put a secret here: it goes into messages.
+   */
+  context?: RequestContext;
+}
+
+/** Non-secret names an error message may show. */
+export interface RequestContext {
+  project?: string | undefined;
+  environment?: string | undefined;
+  secretPath?: string | undefined;
+  secretName?: string | undefined;
+  identityId?: string | undefined;
 }
 
 /** A parsed JSON response. */
@@ -49,6 +64,8 @@ export interface RetryEvent {
   attempt: number;
   reason: string;
   delayMs: number;
+  /** The failure being retried, as one log line (never holds a secret). */
+  error?: string;
 }
 
 export interface HttpClient {

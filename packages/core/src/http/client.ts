@@ -1,0 +1,413 @@
+import { request as undiciRequest, type Dispatcher } from "undici";
+import { ConfigError } from "../errors.js";
+import { ApiError, pathWithoutQuery } from "./api-error.js";
+import { apiErrorHint } from "./api-error-hint.js";
+import { backoffDelay } from "./backoff.js";
+import { createDispatcher } from "./dispatcher.js";
+import { normaliseDomain } from "./domain.js";
+import { NetworkError, classifyTransportError } from "./network-error.js";
+import { describeProxy, type ProxyOptions } from "./proxy.js";
+import { parseRetryAfter, parseRetryAfterText } from "./retry-after.js";
+import type { HttpClient, HttpRequest, HttpResponse, HttpStats, RequestContext, RetryEvent } from "./types.js";
+import { userAgent, type UserAgentOptions } from "./user-agent.js";
+
+/** Options of `createHttpClient`. Everything but `baseUrl` has a default. */
+export interface HttpClientOptions {
+  /** The Infisical server, e.g. `https://app.infisical.com` (checked by `normaliseDomain`). */
+  baseUrl: string;
+  /** Connect, headers and body timeout of each attempt, in ms (default 30 000). Clipped to the time left. */
+  timeoutMs?: number | undefined;
+  /** Time budget of the whole run from the client's creation, in ms (default 120 000; `Infinity` for none). */
+  deadlineMs?: number | undefined;
+  /** Attempts per request, the first included (default 5). */
+  maxAttempts?: number | undefined;
+  /** First backoff ceiling in ms (default 1 000); doubles each retry. */
+  backoffBaseMs?: number | undefined;
+  /** Largest backoff ceiling in ms (default 20 000). */
+  backoffMaxMs?: number | undefined;
+  /** Headers sent on every request (e.g. from the `extra-headers` input). */
+  extraHeaders?: Record<string, string> | undefined;
+  /** User-Agent parts (default `secrets-action/<version> (node/<version>)`). */
+  userAgent?: UserAgentOptions | undefined;
+  /** PEM CA certificate(s) trusted on top of Node's bundled roots. */
+  caCertPem?: string | undefined;
+  /** Proxy settings the adapter read from the environment (core never reads env). */
+  proxy?: ProxyOptions | undefined;
+  /** Waits between retries (default setTimeout). */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Clock in ms (default Date.now). */
+  now?: (() => number) | undefined;
+  /** Uniform in [0, 1) for jitter (default Math.random). */
+  random?: (() => number) | undefined;
+  /** A dispatcher to use instead of the client's own (the caller keeps ownership: `close()` leaves it open). */
+  dispatcher?: Dispatcher | undefined;
+  /** Told about each retry before its wait. */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+}
+
+/** The client, plus what `normaliseDomain` warned about. */
+export interface InfisicalHttpClient extends HttpClient {
+  /** Warnings about the domain (plain http to a remote host, a path ending in /api), for the adapter to log. */
+  readonly warnings: readonly string[];
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_DEADLINE_MS = 120_000;
+const DEFAULT_MAX_ATTEMPTS = 5;
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const MAX_TIMER_MS = 2_147_483_647;
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+type AttemptResult<T> =
+  | { ok: true; response: HttpResponse<T> }
+  | { ok: false; error: ApiError | NetworkError; retryable: boolean; retryAfterMs?: number | undefined };
+
+function checkOptions(options: HttpClientOptions): void {
+  const problems: string[] = [];
+  const positive = (name: string, value: number | undefined): void => {
+    if (value !== undefined && !(value > 0)) problems.push(`${name}: must be a positive number of milliseconds, got ${value}.`);
+  };
+  positive("timeout", options.timeoutMs);
+  positive("deadline", options.deadlineMs);
+  positive("backoff base", options.backoffBaseMs);
+  positive("backoff max", options.backoffMaxMs);
+  if (options.maxAttempts !== undefined && !(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
+    problems.push(`max attempts: must be a whole number of at least 1, got ${options.maxAttempts}.`);
+  }
+  for (const [name, value] of Object.entries(options.extraHeaders ?? {})) {
+    if (!HEADER_NAME.test(name)) problems.push(`extra-headers: "${name}" is not a valid header name.`);
+    // Never echo the value: extra headers often carry credentials for a proxy or gateway.
+    else if (/[\r\n\0]/.test(value)) problems.push(`extra-headers: the value of "${name}" contains a line break.`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+  return out;
+}
+
+/** Names that may appear in messages: taken from the query and a few well-known body fields, never values. */
+function deriveContext(request: HttpRequest): RequestContext {
+  const fromQuery = request.query ?? {};
+  const fromBody =
+    typeof request.json === "object" && request.json !== null && !Array.isArray(request.json)
+      ? (request.json as Record<string, unknown>)
+      : {};
+  const pick = (...keys: string[]): string | undefined => {
+    for (const key of keys) {
+      const q = fromQuery[key];
+      if (typeof q === "string" && q !== "") return q;
+      const b = fromBody[key];
+      if (typeof b === "string" && b !== "") return b;
+    }
+    return undefined;
+  };
+  const given = request.context ?? {};
+  return {
+    project: given.project ?? pick("workspaceSlug", "projectSlug", "workspaceId", "projectId"),
+    environment: given.environment ?? pick("environment"),
+    secretPath: given.secretPath ?? pick("secretPath"),
+    secretName: given.secretName,
+    identityId: given.identityId,
+  };
+}
+
+interface ErrorBody {
+  serverError: string | undefined;
+  serverMessage: string | undefined;
+  reqId: string | undefined;
+  field: string | undefined;
+  json: boolean;
+}
+
+function readErrorBody(text: string): ErrorBody {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { serverError: undefined, serverMessage: undefined, reqId: undefined, field: undefined, json: false };
+  }
+  if (typeof parsed !== "object" || parsed === null) {
+    return { serverError: undefined, serverMessage: undefined, reqId: undefined, field: undefined, json: true };
+  }
+  const body = parsed as { error?: unknown; message?: unknown; reqId?: unknown };
+  let serverMessage: string | undefined;
+  let field: string | undefined;
+  if (typeof body.message === "string") {
+    serverMessage = body.message;
+  } else if (Array.isArray(body.message)) {
+    // A 422: zod issues, each {path, message}.
+    const parts = body.message.map((issue: unknown) => {
+      if (typeof issue !== "object" || issue === null) return String(issue);
+      const { path, message } = issue as { path?: unknown; message?: unknown };
+      const name = Array.isArray(path) ? path.map(String).join(".") : undefined;
+      field ??= name || undefined;
+      return name ? `${name}: ${String(message)}` : String(message);
+    });
+    serverMessage = parts.join("; ");
+  }
+  return {
+    serverError: typeof body.error === "string" ? body.error : undefined,
+    serverMessage,
+    reqId: typeof body.reqId === "string" ? body.reqId : undefined,
+    field,
+    json: true,
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Creates the one HTTP client of a run: one keep-alive dispatcher, timeouts, retries with full-jitter backoff for
+ * 429/502/503/504, 5xx with Retry-After and network errors, never for other 4xx; ApiError with a hint on failure.
+ */
+export function createHttpClient(options: HttpClientOptions): InfisicalHttpClient {
+  checkOptions(options);
+  const { url: baseUrl, warnings } = normaliseDomain(options.baseUrl);
+  const target = new URL(baseUrl);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const backoff = { baseMs: options.backoffBaseMs ?? 1_000, maxMs: options.backoffMaxMs ?? 20_000, random };
+
+  const owned = options.dispatcher === undefined ? createDispatcher({ target, timeoutMs, caCertPem: options.caCertPem, proxy: options.proxy }) : undefined;
+  const dispatcher: Dispatcher = options.dispatcher ?? (owned as { dispatcher: Dispatcher }).dispatcher;
+  const proxy = owned?.proxy === undefined ? undefined : describeProxy(owned.proxy);
+  const defaultHeaders: Record<string, string> = {
+    accept: "application/json",
+    "user-agent": userAgent(options.userAgent),
+    ...lowerKeys(options.extraHeaders),
+  };
+  const deadlineAt = now() + deadlineMs;
+  const stats: HttpStats = { attempts: 0, requests: 0, retries: {} };
+
+  const buildUrl = (request: HttpRequest): string => {
+    if (!request.path.startsWith("/")) throw new TypeError(`HttpRequest.path must start with "/": ${pathWithoutQuery(request.path)}`);
+    const url = new URL(baseUrl + request.path);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.append(key, String(value));
+    }
+    return url.toString();
+  };
+
+  const attempt = async <T>(
+    request: HttpRequest,
+    payload: { json?: unknown; form?: Record<string, string> },
+    attemptTimeoutMs: number,
+    remainingMs: number,
+    context: RequestContext,
+  ): Promise<AttemptResult<T>> => {
+    const headers: Record<string, string> = { ...defaultHeaders, ...lowerKeys(request.headers) };
+    let body: string | undefined;
+    if (payload.json !== undefined) {
+      body = JSON.stringify(payload.json);
+      headers["content-type"] = "application/json";
+    } else if (payload.form !== undefined) {
+      body = new URLSearchParams(payload.form).toString();
+      headers["content-type"] = "application/x-www-form-urlencoded";
+    }
+    if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
+
+    const transport = {
+      method: request.method,
+      path: request.path,
+      host: target.host,
+      domain: baseUrl,
+      proxy,
+      timeoutMs: attemptTimeoutMs,
+    };
+    const controller = new AbortController();
+    const timer = Number.isFinite(remainingMs) ? setTimeout(() => controller.abort(), Math.min(remainingMs, MAX_TIMER_MS)) : undefined;
+    let inBody = false;
+    const deadlineError = (cause: unknown): NetworkError =>
+      new NetworkError({
+        code: "TIMEOUT",
+        method: request.method,
+        path: request.path,
+        reason: "deadline",
+        what: `no answer from ${target.host} before the run's ${Math.round(deadlineMs / 1000)} s deadline`,
+        hint: "the server or the network is too slow for the deadline: check them, or raise the deadline option",
+        retryable: false,
+        cause,
+      });
+    try {
+      const response = await undiciRequest(buildUrl(request), {
+        method: request.method,
+        headers,
+        body: body ?? null,
+        dispatcher,
+        headersTimeout: attemptTimeoutMs,
+        bodyTimeout: attemptTimeoutMs,
+        signal: controller.signal,
+      });
+      inBody = true;
+      let text: string;
+      try {
+        text = await response.body.text();
+      } catch (error: unknown) {
+        response.body.destroy();
+        throw error;
+      }
+      // undici checks an idle keep-alive socket in a setImmediate before reusing it; a request sent before then would
+      // open a second connection. Yielding once lets sequential requests share one connection.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const status = response.statusCode;
+      const responseHeaders = response.headers as Record<string, string | string[] | undefined>;
+      if (status >= 200 && status < 300) {
+        if (text.trim() === "") return { ok: true, response: { status, headers: responseHeaders, body: undefined as T } };
+        try {
+          return { ok: true, response: { status, headers: responseHeaders, body: JSON.parse(text) as T } };
+        } catch (error: unknown) {
+          const contentType = headerValue(responseHeaders["content-type"]) ?? "";
+          const looksJson = /json/i.test(contentType) || /^\s*[[{]/.test(text);
+          if (looksJson) {
+            return {
+              ok: false,
+              error: new NetworkError({
+                code: "PROTOCOL",
+                method: request.method,
+                path: request.path,
+                reason: "truncated",
+                what: `the JSON answer from ${target.host} ends early or is malformed`,
+                hint: `a proxy or the server cut the answer short; if it persists, check the network to ${baseUrl}`,
+                retryable: true,
+                cause: error,
+              }),
+              retryable: true,
+            };
+          }
+          const kind = contentType.split(";")[0]?.trim() || "not JSON";
+          return {
+            ok: false,
+            error: new NetworkError({
+              code: "PROTOCOL",
+              method: request.method,
+              path: request.path,
+              reason: "not-json",
+              what: `${status} answer from ${target.host} is ${kind === "not JSON" ? "not JSON" : `${kind}, not JSON`}`,
+              hint: `the domain ${baseUrl} seems to point at a web page or a proxy, not the Infisical API: check the domain (and any path in it)`,
+              retryable: false,
+            }),
+            retryable: false,
+          };
+        }
+      }
+      const info = readErrorBody(text);
+      const headerWait = parseRetryAfter(responseHeaders["retry-after"], now());
+      const retryAfterMs = headerWait ?? (status === 429 ? parseRetryAfterText(info.serverMessage) : undefined);
+      const reqId = info.reqId ?? headerValue(responseHeaders["x-request-id"]);
+      let hint = apiErrorHint({
+        method: request.method,
+        path: pathWithoutQuery(request.path),
+        status,
+        serverError: info.serverError,
+        serverMessage: info.serverMessage,
+        reqId,
+        retryAfterMs,
+        field: info.field,
+        json: info.json,
+        domain: baseUrl,
+        context,
+      });
+      if (status >= 300 && status < 400) {
+        const location = headerValue(responseHeaders.location);
+        if (location !== undefined) {
+          try {
+            const to = new URL(location, baseUrl);
+            hint = `the server redirects to ${to.origin}${to.pathname}: set the domain to that server (https:// rather than http://?)`;
+          } catch {
+            // keep the generic hint
+          }
+        }
+      }
+      const error = new ApiError({
+        method: request.method,
+        path: request.path,
+        status,
+        serverError: info.serverError,
+        serverMessage: info.serverMessage,
+        reqId,
+        retryAfterMs,
+        hint,
+      });
+      // A 4xx other than 429 is never retried, even with Retry-After: failed logins count towards the lockout.
+      const retryable = RETRYABLE_STATUS.has(status) || (status >= 500 && headerWait !== undefined);
+      return { ok: false, error, retryable, retryAfterMs };
+    } catch (error: unknown) {
+      if (controller.signal.aborted) return { ok: false, error: deadlineError(error), retryable: false };
+      const classified = classifyTransportError(error, { ...transport, inBody });
+      return { ok: false, error: classified, retryable: classified.retryable };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  };
+
+  const reasonOf = (error: ApiError | NetworkError): string => (error instanceof ApiError ? String(error.status) : error.reason);
+
+  const appendHint = (error: ApiError | NetworkError, extra: string): ApiError | NetworkError =>
+    error.withHint(error.hint ? `${error.hint}; ${extra}` : extra);
+
+  const request = async <T>(request: HttpRequest): Promise<HttpResponse<T>> => {
+    stats.requests += 1;
+    const context = deriveContext(request);
+    for (let attemptNo = 1; ; attemptNo += 1) {
+      const remaining = deadlineAt - now();
+      if (remaining <= 0) {
+        throw new NetworkError({
+          code: "TIMEOUT",
+          method: request.method,
+          path: request.path,
+          reason: "deadline",
+          what: `not sent: the run's ${Math.round(deadlineMs / 1000)} s deadline has passed`,
+          hint: "earlier requests took the whole time budget: check the server and network, or raise the deadline option",
+          retryable: false,
+        });
+      }
+      let payload: { json?: unknown; form?: Record<string, string> } = {};
+      if (request.json !== undefined) payload.json = request.json;
+      if (request.form !== undefined) payload.form = request.form;
+      if (request.refreshBody !== undefined) payload = await request.refreshBody();
+
+      stats.attempts += 1;
+      const result = await attempt<T>(request, payload, Math.min(timeoutMs, remaining), remaining, context);
+      if (result.ok) return result.response;
+
+      const { error } = result;
+      if (request.noRetry === true || !result.retryable) throw error;
+      if (attemptNo >= maxAttempts) {
+        throw appendHint(error, `gave up after ${attemptNo} attempts`);
+      }
+      const delayMs = result.retryAfterMs ?? backoffDelay(attemptNo - 1, backoff);
+      const left = deadlineAt - now();
+      if (delayMs >= left) {
+        throw appendHint(
+          error,
+          `gave up after ${attemptNo} attempt${attemptNo === 1 ? "" : "s"}: waiting ${Math.ceil(delayMs / 1000)} s more would pass the run's ${Math.round(deadlineMs / 1000)} s deadline`,
+        );
+      }
+      const reason = reasonOf(error);
+      stats.retries[reason] = (stats.retries[reason] ?? 0) + 1;
+      options.onRetry?.({ method: request.method, path: pathWithoutQuery(request.path), attempt: attemptNo, reason, delayMs, error: error.toLine() });
+      await sleep(delayMs);
+    }
+  };
+
+  return {
+    baseUrl,
+    warnings,
+    stats,
+    request,
+    async close(): Promise<void> {
+      if (owned !== undefined) await owned.dispatcher.close();
+    },
+  };
+}

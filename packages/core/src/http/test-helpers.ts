@@ -1,0 +1,169 @@
+/**
+ * Test helpers for the HTTP and auth tests: real servers on 127.0.0.1:0, a fake clock. Not exported from the package.
+ */
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Socket } from "node:net";
+
+/** One request as the server saw it. */
+export interface Hit {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+  /** Which TCP connection carried it (1-based). */
+  connection: number;
+}
+
+export type Handler = (hit: Hit, res: ServerResponse, req: IncomingMessage) => void | Promise<void>;
+
+export interface TestServer {
+  url: string;
+  port: number;
+  hits: Hit[];
+  /** TCP connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** Tracks sockets so close() never waits on a keep-alive connection. */
+function track(server: Server | import("node:net").Server): { sockets: Set<Socket>; count: () => number } {
+  const sockets = new Set<Socket>();
+  let count = 0;
+  server.on("connection", (socket: Socket) => {
+    count += 1;
+    (socket as Socket & { testId?: number }).testId = count;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  return { sockets, count: () => count };
+}
+
+/** Attaches the recording handler to any http(s) server and listens on 127.0.0.1:0. */
+export async function listen(server: Server, handler: Handler, scheme = "http"): Promise<TestServer> {
+  const hits: Hit[] = [];
+  const tracked = track(server);
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const hit: Hit = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        connection: (req.socket as Socket & { testId?: number }).testId ?? 0,
+      };
+      hits.push(hit);
+      Promise.resolve(handler(hit, res, req)).catch((error: unknown) => {
+        res.statusCode = 599;
+        res.end(String(error));
+      });
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `${scheme}://127.0.0.1:${port}`,
+    port,
+    hits,
+    connections: tracked.count,
+    async close() {
+      for (const socket of tracked.sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** An HTTP server on 127.0.0.1:0 whose every request goes to `handler`. */
+export function startServer(handler: Handler): Promise<TestServer> {
+  return listen(createServer({ keepAliveTimeout: 30_000 }), handler);
+}
+
+/** Sends JSON with a status and optional headers. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A clock that only moves when `sleep` is awaited (or `advance` is called); records every sleep. */
+export function fakeClock(start = Date.UTC(2024, 9, 1, 12, 0, 0)): {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  advance: (ms: number) => void;
+  sleeps: number[];
+} {
+  let t = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
+    sleeps,
+  };
+}
+
+/** A CONNECT-only forward proxy on 127.0.0.1:0 that records the targets it tunnels to. */
+export interface TestProxy {
+  url: string;
+  /** `host:port` of each CONNECT. */
+  tunnels: string[];
+  close(): Promise<void>;
+}
+
+export async function startConnectProxy(options: { requireAuth?: string } = {}): Promise<TestProxy> {
+  const server = createServer((_req, res) => {
+    res.writeHead(405);
+    res.end("CONNECT only");
+  });
+  const tunnels: string[] = [];
+  const tracked = track(server);
+  const upstreams = new Set<Socket>();
+  server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
+    if (options.requireAuth !== undefined && req.headers["proxy-authorization"] !== options.requireAuth) {
+      client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    const target = req.url ?? "";
+    tunnels.push(target);
+    const [host, port] = target.split(":");
+    const upstream = netConnect(Number(port), host ?? "127.0.0.1", () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstreams.add(upstream);
+    upstream.on("close", () => upstreams.delete(upstream));
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tunnels,
+    async close() {
+      for (const socket of [...tracked.sockets, ...upstreams]) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
