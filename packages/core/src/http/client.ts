@@ -384,7 +384,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
       const { error } = result;
       if (request.noRetry === true || !result.retryable) throw error;
       if (attemptNo >= maxAttempts) {
-        throw appendHint(error, `gave up after ${attemptNo} attempts`);
+        throw attemptNo === 1 ? error : appendHint(error, `gave up after ${attemptNo} attempts`);
       }
       const delayMs = result.retryAfterMs ?? backoffDelay(attemptNo - 1, backoff);
       const left = deadlineAt - now();

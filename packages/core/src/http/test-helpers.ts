@@ -167,3 +167,49 @@ export async function startConnectProxy(options: { requireAuth?: string } = {}):
     },
   };
 }
+
+/** A throwaway CA and two server certificates it signed, made with the openssl CLI in a temp dir. */
+export interface TestCertificates {
+  caPem: string;
+  /** For 127.0.0.1 and localhost. */
+  server: { key: string; cert: string };
+  /** For other.example only: a hostname mismatch when reached as 127.0.0.1. */
+  wrongName: { key: string; cert: string };
+}
+
+export async function makeTestCertificates(): Promise<TestCertificates> {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "secrets-action-tls-"));
+  const openssl = (...args: string[]): void => {
+    execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  };
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  try {
+    openssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=secrets-action test CA",
+      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    const issue = (name: string, san: string): { key: string; cert: string } => {
+      openssl("req", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`);
+      writeFileSync(
+        join(dir, `${name}.ext`),
+        `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
+      );
+      openssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.pem`,
+        "-days", "2", "-extfile", `${name}.ext`);
+      return { key: readFileSync(join(dir, `${name}.key`), "utf8"), cert: readFileSync(join(dir, `${name}.pem`), "utf8") };
+    };
+    const server = issue("server", "IP:127.0.0.1,DNS:localhost");
+    const wrongName = issue("wrong", "DNS:other.example");
+    return { caPem: readFileSync(join(dir, "ca.pem"), "utf8"), server, wrongName };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An HTTPS server on 127.0.0.1:0 with the given key and certificate. */
+export async function startHttpsServer(tls: { key: string; cert: string }, handler: Handler): Promise<TestServer> {
+  const { createServer: createHttpsServer } = await import("node:https");
+  return listen(createHttpsServer({ key: tls.key, cert: tls.cert, keepAliveTimeout: 30_000 }), handler, "https");
+}
