@@ -1,0 +1,122 @@
+/**
+ * GitHub's file commands: the format of `$GITHUB_ENV` and `$GITHUB_OUTPUT`, as @actions/core's file-command.ts
+ * writes it and the runner reads it.
+ *
+ * Each variable is a heredoc with its own random delimiter, `NAME<<ghadelimiter_<uuid>⏎value⏎ghadelimiter_<uuid>⏎`,
+ * so a value cannot end its own heredoc or start another variable unless it contains the delimiter, which is
+ * refused. All variables go into one string so the adapter appends to the file once.
+ */
+import { randomUUID } from "node:crypto";
+import { ExportError } from "./export-error.js";
+import { checkVariables, type ExportVariable } from "./variable.js";
+
+/** Options for {@link writeGithubEnv}. */
+export interface GithubEnvWriteOptions {
+  /**
+   * The runner's platform (default "linux"). On "win32" the runner also ends lines at `\r\n`, so a value ending
+   * in `\r` would lose it: such a value is refused there.
+   */
+  platform?: string;
+  /** Makes each heredoc's delimiter (default `ghadelimiter_` + a random UUID, as @actions/core does). */
+  delimiter?: () => string;
+}
+
+/**
+ * Write `variables` in the file-command format, one heredoc each with a fresh delimiter, lines ending in `\n`
+ * (which the runner reads on every platform). Names may be anything the runner accepts: not empty, no `=`, no
+ * `<<`, no line break — so output names such as `db-url` work too.
+ * @throws ExportError when a name is malformed or repeated, or a name or value contains its delimiter, a NUL, or
+ *   (on Windows) ends in a carriage return.
+ */
+export function writeGithubEnv(variables: readonly ExportVariable[], options: GithubEnvWriteOptions = {}): string {
+  checkVariables(variables, { format: "GITHUB_ENV", envNames: false, noNul: true });
+  const makeDelimiter = options.delimiter ?? (() => `ghadelimiter_${randomUUID()}`);
+  const problems: string[] = [];
+  const parts: string[] = [];
+  for (const { name, value } of variables) {
+    const shown = JSON.stringify(name);
+    if (/[=\r\n]|<</.test(name)) {
+      problems.push(`GITHUB_ENV: the name ${shown} contains =, << or a line break, which the runner would misread`);
+      continue;
+    }
+    const delimiter = makeDelimiter();
+    if (delimiter === "" || /[\r\n]/.test(delimiter)) throw new ExportError(["GITHUB_ENV: the heredoc delimiter must be one non-empty line"]);
+    if (name.includes(delimiter)) problems.push(`GITHUB_ENV: the name ${shown} contains its heredoc delimiter`);
+    if (value.includes(delimiter)) problems.push(`GITHUB_ENV: the value of ${shown} contains its heredoc delimiter`);
+    if (options.platform === "win32" && value.endsWith("\r")) {
+      problems.push(`GITHUB_ENV: the value of ${shown} ends in a carriage return, which the Windows runner drops`);
+    }
+    parts.push(`${name}<<${delimiter}\n${value}\n${delimiter}\n`);
+  }
+  if (problems.length > 0) throw new ExportError(problems);
+  return parts.join("");
+}
+
+/** Options for {@link parseGithubEnv}. */
+export interface GithubEnvReadOptions {
+  /** Read as the runner on this platform does (default "linux"): "win32" also ends lines at `\r\n`. */
+  platform?: string;
+}
+
+/**
+ * Read a `$GITHUB_ENV` or `$GITHUB_OUTPUT` file the way the runner does (SetEnvFileCommand): lines `NAME=value`,
+ * heredocs `NAME<<DELIMITER` up to a line equal to the delimiter, empty lines ignored; whichever of `=` and `<<`
+ * comes first decides. Later variables of the same name are kept too: the runner applies them in order.
+ * @throws ExportError as the runner fails: a line with neither, an empty name or delimiter, an unclosed heredoc.
+ */
+export function parseGithubEnv(text: string, options: GithubEnvReadOptions = {}): ExportVariable[] {
+  const crlf = options.platform === "win32";
+  const variables: ExportVariable[] = [];
+  let index = 0;
+  let lineNumber = 0;
+  const readLine = (): { line: string; newline: string } | undefined => {
+    if (index >= text.length) return undefined;
+    lineNumber++;
+    const start = index;
+    const lf = text.indexOf("\n", index);
+    if (lf < 0) {
+      index = text.length;
+      return { line: text.slice(start), newline: "" };
+    }
+    if (crlf) {
+      const crLf = text.indexOf("\r\n", index);
+      if (crLf >= 0 && crLf < lf) {
+        index = crLf + 2;
+        return { line: text.slice(start, crLf), newline: "\r\n" };
+      }
+    }
+    index = lf + 1;
+    return { line: text.slice(start, lf), newline: "\n" };
+  };
+
+  for (let current = readLine(); current !== undefined; current = readLine()) {
+    const { line } = current;
+    if (line === "") continue;
+    const equals = line.indexOf("=");
+    const heredoc = line.indexOf("<<");
+    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+      const name = line.slice(0, equals);
+      // Messages never quote the line: it may be a value.
+      if (name === "") throw new ExportError([`GITHUB_ENV line ${lineNumber}: the name before = is empty`]);
+      variables.push({ name, value: line.slice(equals + 1) });
+    } else if (heredoc >= 0) {
+      const name = line.slice(0, heredoc);
+      const delimiter = line.slice(heredoc + 2);
+      if (name === "" || delimiter === "") {
+        throw new ExportError([`GITHUB_ENV line ${lineNumber}: the name and the heredoc delimiter must not be empty`]);
+      }
+      const start = index;
+      let end = index;
+      for (let inner = readLine(); ; inner = readLine()) {
+        if (inner === undefined) throw new ExportError([`GITHUB_ENV: ${JSON.stringify(name)}: the heredoc's closing delimiter is missing`]);
+        if (inner.line === delimiter) break;
+        if (inner.newline === "") throw new ExportError([`GITHUB_ENV: ${JSON.stringify(name)}: the heredoc's closing delimiter is missing`]);
+        end = index - inner.newline.length;
+      }
+      variables.push({ name, value: end > start ? text.slice(start, end) : "" });
+    } else {
+      throw new ExportError([`GITHUB_ENV line ${lineNumber}: neither NAME=value nor NAME<<DELIMITER`]);
+    }
+  }
+  return variables;
+}
