@@ -8,8 +8,9 @@
  * - Any other value is written in double quotes with five escapes: `\\`, `\"`, `\n`, `\r`, `\$`.
  *   This reader and docker compose read them exactly. motdotla `dotenv` and Node's `--env-file` turn `\n` (and
  *   dotenv `\r`) into line breaks but keep the other backslashes, so for a value holding a `'` together with `\`,
- *   `"`, `$` or a carriage return they read something else. Node also drops every carriage return from the file.
- *   No single dialect is exact for those readers on such values: use the JSON or shell format where they matter.
+ *   `"`, `$` or a carriage return they read something else (a `'` with newlines alone is fine). Neither can hold a
+ *   raw carriage return at all: both turn CR LF into LF before parsing. No dotenv dialect is exact for those readers
+ *   on such values: use the JSON or shell format where they matter.
  *
  * The file is for dotenv readers, not for `source`: use the shell format for that.
  */
