@@ -2,3 +2,5 @@ export { VERSION } from "./version.js";
 export * from "./errors.js";
 export * from "./secrets/index.js";
 export * from "./export/index.js";
+export * from "./http/index.js";
+export * from "./auth/index.js";

@@ -1,0 +1,10 @@
+export type { HttpClient, HttpMethod, HttpRequest, HttpResponse, HttpStats, RequestContext, RetryEvent } from "./types.js";
+export { createHttpClient, type HttpClientOptions, type InfisicalHttpClient } from "./client.js";
+export { normaliseDomain, isLoopbackHost, type NormalisedDomain } from "./domain.js";
+export { ApiError, isApiError, type ApiErrorInfo } from "./api-error.js";
+export { apiErrorHint, type ApiErrorHintInput } from "./api-error-hint.js";
+export { NetworkError, type NetworkErrorInfo } from "./network-error.js";
+export { bypassesProxy, type ProxyOptions } from "./proxy.js";
+export { userAgent, type UserAgentOptions } from "./user-agent.js";
+export { backoffDelay, type BackoffOptions } from "./backoff.js";
+export { parseRetryAfter, parseRetryAfterText } from "./retry-after.js";
