@@ -4,3 +4,4 @@ export * from "./secrets/index.js";
 export * from "./export/index.js";
 export * from "./http/index.js";
 export * from "./auth/index.js";
+export * from "./mask/index.js";

@@ -1,0 +1,13 @@
+export { DEFAULT_MASK_MIN_LENGTH, masksFor, type MaskOptions, type Masks } from "./masks-for.js";
+export { encodedForms } from "./encoded-forms.js";
+export { jsonLeaves, type JsonLeaves } from "./json-leaves.js";
+export { redactionPatterns, type RedactionPatternOptions } from "./redaction-patterns.js";
+export { buildByteAutomaton, nextState, type ByteAutomaton } from "./byte-automaton.js";
+export {
+  createPatternRedactor,
+  createRedactor,
+  type PatternRedactorOptions,
+  type Redactor,
+  type RedactorOptions,
+} from "./redactor.js";
+export { createRedactStream } from "./redact-stream.js";
