@@ -29,7 +29,7 @@ const asRecord = (vars: readonly { name: string; value: string }[]): Record<stri
 /** Values the dialect writes in single quotes: no ', no CR, not ending in a backslash. */
 const singleQuotable = trickyValue().filter((v) => !v.includes("'") && !v.includes("\r") && !v.endsWith("\\"));
 /** "Simple" values: nothing any reader could treat specially. */
-const simple = fc.stringMatching(/^[A-Za-z0-9_\-.:/@%+,=~!^*?&|<>{}[\]]([A-Za-z0-9_\-.:/@%+,=~!^*?&|<>{}[\] ]{0,30}[A-Za-z0-9_\-.:/@%+,=~!^*?&|<>{}[\]])?$/);
+const simple = fc.stringMatching(/^[A-Za-z0-9_\-.:/@%+,=~!^*?&|<>{}[\]]([A-Za-z0-9_\-.:/@%+,=~!^*?&|<>{}[\] \\]{0,30}[A-Za-z0-9_\-.:/@%+,=~!^*?&|<>{}[\]])?$/);
 
 describe("writeDotenv", () => {
   it("writes simple values single-quoted, and switches to escaped double quotes only when it must", () => {
@@ -95,11 +95,17 @@ describe("writeDotenv", () => {
       { name: "X_BACKSLASH", value: "it's a\\b" },
       { name: "X_DOLLAR", value: "it's $HOME" },
       { name: "X_CR", value: "a\r\nb" },
+      { name: "X_TRAILING", value: "C:\\dir\\" },
     ];
     const text = writeDotenv(vars);
     expect(asRecord(parseDotenv(text))).toEqual(asRecord(vars));
-    expect(dotenv.parse(text)).toEqual({ X_BACKSLASH: "it's a\\\\b", X_DOLLAR: "it's \\$HOME", X_CR: "a\r\nb" });
-    expect(readWithNode(text, ["X_BACKSLASH", "X_DOLLAR", "X_CR"])).toEqual({ X_BACKSLASH: "it's a\\\\b", X_DOLLAR: "it's \\$HOME", X_CR: "a\\r\nb" });
+    expect(dotenv.parse(text)).toEqual({ X_BACKSLASH: "it's a\\\\b", X_DOLLAR: "it's \\$HOME", X_CR: "a\r\nb", X_TRAILING: "C:\\\\dir\\\\" });
+    expect(readWithNode(text, ["X_BACKSLASH", "X_DOLLAR", "X_CR", "X_TRAILING"])).toEqual({
+      X_BACKSLASH: "it's a\\\\b",
+      X_DOLLAR: "it's \\$HOME",
+      X_CR: "a\\r\nb",
+      X_TRAILING: "C:\\\\dir\\\\",
+    });
   });
 
   it("refuses what the format cannot hold: invalid or repeated names, NUL", () => {

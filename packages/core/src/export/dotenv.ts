@@ -7,10 +7,14 @@
  *   read these values exactly (tests prove it for the first two).
  * - Any other value is written in double quotes with five escapes: `\\`, `\"`, `\n`, `\r`, `\$`.
  *   This reader and docker compose read them exactly. motdotla `dotenv` and Node's `--env-file` turn `\n` (and
- *   dotenv `\r`) into line breaks but keep the other backslashes, so for a value holding a `'` together with `\`,
- *   `"`, `$` or a carriage return they read something else (a `'` with newlines alone is fine). Neither can hold a
- *   raw carriage return at all: both turn CR LF into LF before parsing. No dotenv dialect is exact for those readers
- *   on such values: use the JSON or shell format where they matter.
+ *   dotenv `\r`) into line breaks but keep the other backslashes, so they misread a value that ends in `\`, or
+ *   holds a `'` together with `\`, `"`, `$` or a carriage return (a `'` with newlines alone is fine). Neither can
+ *   hold a raw carriage return at all (both turn CR LF into LF before parsing), and a single-quoted value ending in
+ *   `\` is misread by docker compose (and by motdotla when a later line starts a quoted value with `#`). No dotenv
+ *   dialect is exact for those readers on such values: use the JSON or shell format where they matter.
+ *
+ * So every "simple" value — no quotes, no line breaks, no `$` or `#`, no leading or trailing space, not ending in
+ * `\` — and more generally every value of the first kind, is read identically by all of them.
  *
  * The file is for dotenv readers, not for `source`: use the shell format for that.
  */

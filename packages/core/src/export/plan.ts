@@ -90,6 +90,8 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
   const warnings: string[] = [];
   const skipped: ExportProblem[] = [];
   const refused: ExportProblem[] = [];
+  const refusedNames: ExportProblem[] = [];
+  const refusedValues: ExportProblem[] = [];
   const renamed: string[] = [];
   const candidates: ExportEntry[] = [];
   const allowed = new Set(windows ? allowReserved.map((name) => name.toUpperCase()) : allowReserved);
@@ -116,11 +118,13 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
     const unexportable = valueProblem(name, value, platform);
     if (unexportable !== undefined) {
       refused.push({ key, reason: unexportable });
+      refusedValues.push({ key, reason: unexportable });
       continue;
     }
     const reserved = reservedNameReason(name, { platform });
     if (reserved !== undefined && !allowed.has(windows ? name.toUpperCase() : name)) {
       refused.push({ key, reason: `${name} is reserved: ${reserved}` });
+      refusedNames.push({ key, reason: `${name} is reserved: ${reserved}` });
       continue;
     }
     candidates.push({ name, value, key });
@@ -147,12 +151,10 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
         : "Rename them in Infisical.";
     warnings.push(`Skipped ${count(skipped.length, "secret")} whose names cannot be environment variables: ${list}. ${optIn}`);
   }
-  const refusedReserved = refused.filter((problem) => problem.reason.includes(" is reserved: "));
-  const refusedValues = refused.filter((problem) => !problem.reason.includes(" is reserved: "));
-  if (refusedReserved.length > 0) {
-    const list = refusedReserved.map((problem) => `${quote(problem.key)} (${problem.reason})`).join(", ");
+  if (refusedNames.length > 0) {
+    const list = refusedNames.map((problem) => `${quote(problem.key)} (${problem.reason})`).join(", ");
     warnings.push(
-      `Refused ${count(refusedReserved.length, "secret")} whose names would change how the job runs: ${list}. ` +
+      `Refused ${count(refusedNames.length, "secret")} whose names would change how the job runs: ${list}. ` +
         `Rename them, set ${label("prefix")}, or list each exported name in ${label("allowReserved")} to export it anyway.`,
     );
   }
