@@ -1,0 +1,21 @@
+import type { App, Authenticated } from "../context.js";
+import { badRequest, internalError, notFound } from "../errors.js";
+import { requireMembership, type ProjectAccess } from "../permissions.js";
+
+/** How a request names its project: v4 `projectId`, v3 `workspaceId`, or v3 `workspaceSlug`/`projectSlug`. */
+export interface ProjectRef {
+  id?: string | undefined;
+  slug?: string | undefined;
+}
+
+/**
+ * Resolves the project and the caller's membership like `extractProjectIdFromSlug` + `getProjectPermission`:
+ * neither id nor slug → 400, an unknown slug → 404 (500 on a late-2024 server), no membership → 403.
+ */
+export const projectAccess = (app: App, auth: Authenticated, ref: ProjectRef): ProjectAccess => {
+  if (ref.id) return requireMembership(auth.identity, ref.id, app.store.projectById(ref.id));
+  if (!ref.slug) throw badRequest("You must provide projectSlug or workspaceId");
+  const project = app.store.projectBySlug(ref.slug);
+  if (!project) throw app.v4 ? notFound(`No project found with slug ${ref.slug}`) : internalError();
+  return requireMembership(auth.identity, project.id, project);
+};

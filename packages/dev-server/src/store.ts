@@ -1,0 +1,416 @@
+import { createHash, randomUUID } from "node:crypto";
+
+/**
+ * The dev server's state, in memory: projects, environments, folder trees, secrets with their version history,
+ * tags, imports, identities with their auth configs and project roles, issued access tokens and lockouts.
+ * Plain data and small lookups; the HTTP rules live in the routes and services.
+ */
+
+/** A project role: admin and member read and write, viewer only reads, no-access is a member that can do nothing. */
+export type Role = "admin" | "member" | "viewer" | "no-access";
+
+export interface Environment {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface Tag {
+  id: string;
+  slug: string;
+  name: string;
+  color: string;
+}
+
+export interface SecretMetadataEntry {
+  key: string;
+  value: string;
+  isEncrypted: boolean;
+}
+
+/** One saved state of a secret; `version` 1 is its creation. */
+export interface SecretVersion {
+  version: number;
+  key: string;
+  value: string;
+  comment: string;
+  skipMultilineEncoding: boolean;
+  tagIds: string[];
+  metadata: SecretMetadataEntry[];
+  createdAt: number;
+}
+
+export interface Secret {
+  id: string;
+  key: string;
+  value: string;
+  comment: string;
+  type: "shared";
+  version: number;
+  skipMultilineEncoding: boolean;
+  tagIds: string[];
+  metadata: SecretMetadataEntry[];
+  reminderNote: string | null;
+  reminderRepeatDays: number | null;
+  createdAt: number;
+  updatedAt: number;
+  /** Every version, oldest first; the last one is the current state. */
+  history: SecretVersion[];
+}
+
+/** An import of another folder's secrets into a folder; a folder keeps them in order. */
+export interface SecretImport {
+  id: string;
+  environment: string;
+  path: string;
+}
+
+export interface Folder {
+  id: string;
+  environment: string;
+  /** Normalised: `/`, `/app`, `/app/db`. */
+  path: string;
+  createdAt: number;
+  secrets: Secret[];
+  imports: SecretImport[];
+}
+
+export interface Project {
+  id: string;
+  slug: string;
+  name: string;
+  environments: Environment[];
+  tags: Tag[];
+  /** Keyed by `env\npath`, in creation order. */
+  folders: Map<string, Folder>;
+}
+
+export interface Membership {
+  role: Role;
+  /** When set, the role applies only in these environments; the others are no-access. */
+  environments: string[] | undefined;
+}
+
+export interface ClientSecret {
+  id: string;
+  /** The first 4 characters, as the real server indexes them. */
+  prefix: string;
+  /** SHA-256 of the secret; the plain secret is never kept. */
+  hash: string;
+  description: string;
+  ttl: number;
+  numUses: number;
+  numUsesLimit: number;
+  revoked: boolean;
+  createdAt: number;
+}
+
+export interface TokenLifetime {
+  accessTokenTTL: number;
+  accessTokenMaxTTL: number;
+  accessTokenNumUsesLimit: number;
+}
+
+export interface UniversalAuthConfig extends TokenLifetime {
+  clientId: string;
+  clientSecrets: ClientSecret[];
+  accessTokenPeriod: number;
+  lockoutEnabled: boolean;
+  lockoutThreshold: number;
+  lockoutDurationSeconds: number;
+  lockoutCounterResetSeconds: number;
+}
+
+export interface OidcAuthConfig extends TokenLifetime {
+  oidcDiscoveryUrl: string;
+  boundIssuer: string;
+  /** Normalised to `"a, b"` as the real server stores it. */
+  boundAudiences: string;
+  boundSubject: string;
+  /** Each value normalised to `"v1, v2"`. */
+  boundClaims: Record<string, string>;
+  claimMetadataMapping: Record<string, string>;
+  caCert: string;
+}
+
+/** Credentials the dev server accepts in place of AWS STS: what GetCallerIdentity would answer for that key. */
+export interface AwsCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string | undefined;
+  arn: string;
+  account: string;
+  userId: string;
+}
+
+export interface AwsAuthConfig extends TokenLifetime {
+  allowedAccountIds: string;
+  allowedPrincipalArns: string;
+  stsEndpoint: string;
+  credentials: AwsCredential[];
+}
+
+export interface Identity {
+  id: string;
+  name: string;
+  /** Keyed by project id. */
+  memberships: Map<string, Membership>;
+  universalAuth: UniversalAuthConfig | undefined;
+  oidcAuth: OidcAuthConfig | undefined;
+  awsAuth: AwsAuthConfig | undefined;
+}
+
+export type AuthMethod = "universal-auth" | "oidc-auth" | "aws-auth";
+
+/** An issued identity access token (the row behind the JWT). */
+export interface AccessTokenRecord {
+  id: string;
+  identityId: string;
+  authMethod: AuthMethod;
+  clientSecretId: string | undefined;
+  createdAt: number;
+  lastRenewedAt: number | undefined;
+  /** Seconds; 0 = no expiry. For periodic tokens this is the period. */
+  ttl: number;
+  maxTTL: number;
+  period: number;
+  numUses: number;
+  numUsesLimit: number;
+  revoked: boolean;
+}
+
+/** A universal-auth lockout counter (`lockout:identity:<id>:universal-auth:<clientId>` on the real server). */
+export interface Lockout {
+  failedAttempts: number;
+  lockedOut: boolean;
+  expiresAt: number;
+}
+
+export const hashSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");
+
+const folderKey = (environment: string, path: string): string => `${environment}\n${path}`;
+
+/** `/a//b/` → `/a/b`; every stored and looked-up path goes through this. */
+export const normalisePath = (path: string): string => `/${path.split("/").filter(Boolean).join("/")}`;
+
+/** The parent of a normalised path; undefined for the root. */
+export const parentPath = (path: string): string | undefined => {
+  if (path === "/") return undefined;
+  const parent = path.slice(0, path.lastIndexOf("/"));
+  return parent === "" ? "/" : parent;
+};
+
+/** What a caller may pass to create or replace a secret. */
+export interface SecretInput {
+  key: string;
+  value: string;
+  comment?: string;
+  skipMultilineEncoding?: boolean;
+  tagIds?: string[];
+  metadata?: SecretMetadataEntry[];
+  reminderNote?: string | null;
+  reminderRepeatDays?: number | null;
+  id?: string;
+}
+
+/** What an update may change; absent fields stay as they are. */
+export interface SecretPatch {
+  key?: string;
+  value?: string;
+  comment?: string;
+  skipMultilineEncoding?: boolean;
+  tagIds?: string[];
+  metadata?: SecretMetadataEntry[];
+  reminderNote?: string | null;
+  reminderRepeatDays?: number | null;
+}
+
+export class Store {
+  readonly projects = new Map<string, Project>();
+  readonly identities = new Map<string, Identity>();
+  readonly tokens = new Map<string, AccessTokenRecord>();
+  readonly lockouts = new Map<string, Lockout>();
+
+  /** Empties everything (used before a seed is applied again). */
+  clear(): void {
+    this.projects.clear();
+    this.identities.clear();
+    this.tokens.clear();
+    this.lockouts.clear();
+  }
+
+  // ---- projects, environments, folders -------------------------------------------------------------
+
+  addProject(input: { slug: string; id?: string; name?: string; environments: { slug: string; name?: string; id?: string }[] }, now: number): Project {
+    const project: Project = {
+      id: input.id ?? randomUUID(),
+      slug: input.slug,
+      name: input.name ?? input.slug,
+      environments: [],
+      tags: [],
+      folders: new Map(),
+    };
+    this.projects.set(project.id, project);
+    for (const env of input.environments) this.addEnvironment(project, env, now);
+    return project;
+  }
+
+  projectById(id: string): Project | undefined {
+    return this.projects.get(id);
+  }
+
+  projectBySlug(slug: string): Project | undefined {
+    for (const project of this.projects.values()) if (project.slug === slug) return project;
+    return undefined;
+  }
+
+  addEnvironment(project: Project, input: { slug: string; name?: string; id?: string }, now: number): Environment {
+    const environment: Environment = { id: input.id ?? randomUUID(), slug: input.slug, name: input.name ?? input.slug };
+    project.environments.push(environment);
+    this.ensureFolder(project, environment.slug, "/", now);
+    return environment;
+  }
+
+  environment(project: Project, slug: string): Environment | undefined {
+    return project.environments.find((env) => env.slug === slug);
+  }
+
+  /** The folder at a path; undefined when the environment or any segment does not exist. */
+  folder(project: Project, environment: string, path: string): Folder | undefined {
+    return project.folders.get(folderKey(environment, normalisePath(path)));
+  }
+
+  /** Creates the folder and its missing parents; the environment must exist. */
+  ensureFolder(project: Project, environment: string, path: string, now: number): Folder {
+    const normalised = normalisePath(path);
+    const existing = project.folders.get(folderKey(environment, normalised));
+    if (existing) return existing;
+    const parent = parentPath(normalised);
+    if (parent !== undefined) this.ensureFolder(project, environment, parent, now);
+    const folder: Folder = { id: randomUUID(), environment, path: normalised, createdAt: now, secrets: [], imports: [] };
+    project.folders.set(folderKey(environment, normalised), folder);
+    return folder;
+  }
+
+  /**
+   * A folder and everything below it. The order is the folder itself, then its descendants newest first:
+   * like the real server, a recursive listing is not ordered by path (`/app/db` may come before `/app`).
+   */
+  folderTree(project: Project, environment: string, path: string): Folder[] {
+    const root = this.folder(project, environment, path);
+    if (!root) return [];
+    const prefix = root.path === "/" ? "/" : `${root.path}/`;
+    const descendants = [...project.folders.values()].filter(
+      (folder) => folder.environment === environment && folder !== root && folder.path.startsWith(prefix),
+    );
+    return [root, ...descendants.reverse()];
+  }
+
+  // ---- tags ----------------------------------------------------------------------------------------
+
+  addTag(project: Project, input: { slug: string; name?: string; color?: string; id?: string }): Tag {
+    const tag: Tag = { id: input.id ?? randomUUID(), slug: input.slug, name: input.name ?? input.slug, color: input.color ?? "#3b82f6" };
+    project.tags.push(tag);
+    return tag;
+  }
+
+  tagBySlug(project: Project, slug: string): Tag | undefined {
+    return project.tags.find((tag) => tag.slug === slug);
+  }
+
+  tagsById(project: Project, ids: string[]): Tag[] {
+    return ids.flatMap((id) => project.tags.filter((tag) => tag.id === id));
+  }
+
+  // ---- secrets -------------------------------------------------------------------------------------
+
+  secret(folder: Folder, key: string): Secret | undefined {
+    return folder.secrets.find((secret) => secret.key === key);
+  }
+
+  /** Convenience for tests: a secret by project slug or id, environment, path and key. */
+  getSecret(project: string, environment: string, path: string, key: string): Secret | undefined {
+    const found = this.projectById(project) ?? this.projectBySlug(project);
+    const folder = found && this.folder(found, environment, path);
+    return folder && this.secret(folder, key);
+  }
+
+  createSecret(folder: Folder, input: SecretInput, now: number): Secret {
+    const secret: Secret = {
+      id: input.id ?? randomUUID(),
+      key: input.key,
+      value: input.value,
+      comment: input.comment ?? "",
+      type: "shared",
+      version: 1,
+      skipMultilineEncoding: input.skipMultilineEncoding ?? false,
+      tagIds: input.tagIds ?? [],
+      metadata: input.metadata ?? [],
+      reminderNote: input.reminderNote ?? null,
+      reminderRepeatDays: input.reminderRepeatDays ?? null,
+      createdAt: now,
+      updatedAt: now,
+      history: [],
+    };
+    secret.history.push(snapshot(secret, now));
+    folder.secrets.push(secret);
+    return secret;
+  }
+
+  /** Applies a patch, bumps the version and records it in the history. */
+  updateSecret(secret: Secret, patch: SecretPatch, now: number): Secret {
+    if (patch.key !== undefined) secret.key = patch.key;
+    if (patch.value !== undefined) secret.value = patch.value;
+    if (patch.comment !== undefined) secret.comment = patch.comment;
+    if (patch.skipMultilineEncoding !== undefined) secret.skipMultilineEncoding = patch.skipMultilineEncoding;
+    if (patch.tagIds !== undefined) secret.tagIds = patch.tagIds;
+    if (patch.metadata !== undefined) secret.metadata = patch.metadata;
+    if (patch.reminderNote !== undefined) secret.reminderNote = patch.reminderNote;
+    if (patch.reminderRepeatDays !== undefined) secret.reminderRepeatDays = patch.reminderRepeatDays;
+    secret.version += 1;
+    secret.updatedAt = now;
+    secret.history.push(snapshot(secret, now));
+    return secret;
+  }
+
+  deleteSecret(folder: Folder, secret: Secret): void {
+    folder.secrets = folder.secrets.filter((candidate) => candidate !== secret);
+  }
+
+  // ---- identities and tokens -------------------------------------------------------------------------
+
+  addIdentity(identity: Identity): Identity {
+    this.identities.set(identity.id, identity);
+    return identity;
+  }
+
+  identity(id: string): Identity | undefined {
+    return this.identities.get(id);
+  }
+
+  identityByName(name: string): Identity | undefined {
+    for (const identity of this.identities.values()) if (identity.name === name) return identity;
+    return undefined;
+  }
+
+  identityByClientId(clientId: string): Identity | undefined {
+    for (const identity of this.identities.values()) if (identity.universalAuth?.clientId === clientId) return identity;
+    return undefined;
+  }
+
+  addToken(record: AccessTokenRecord): AccessTokenRecord {
+    this.tokens.set(record.id, record);
+    return record;
+  }
+}
+
+const snapshot = (secret: Secret, now: number): SecretVersion => ({
+  version: secret.version,
+  key: secret.key,
+  value: secret.value,
+  comment: secret.comment,
+  skipMultilineEncoding: secret.skipMultilineEncoding,
+  tagIds: [...secret.tagIds],
+  metadata: secret.metadata.map((entry) => ({ ...entry })),
+  createdAt: now,
+});
