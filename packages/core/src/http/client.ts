@@ -1,13 +1,12 @@
 import { request as undiciRequest, type Dispatcher } from "undici";
 import { ConfigError } from "../errors.js";
 import { ApiError, pathWithoutQuery } from "./api-error.js";
-import { apiErrorHint } from "./api-error-hint.js";
 import { backoffDelay } from "./backoff.js";
 import { createDispatcher } from "./dispatcher.js";
 import { normaliseDomain } from "./domain.js";
 import { NetworkError, classifyTransportError } from "./network-error.js";
 import { describeProxy, type ProxyOptions } from "./proxy.js";
-import { parseRetryAfter, parseRetryAfterText } from "./retry-after.js";
+import { interpretResponse, type AttemptResult, type ResponseHeaders } from "./response.js";
 import type { HttpClient, HttpRequest, HttpResponse, HttpStats, RequestContext, RetryEvent } from "./types.js";
 import { userAgent, type UserAgentOptions } from "./user-agent.js";
 
@@ -54,15 +53,16 @@ export interface InfisicalHttpClient extends HttpClient {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_DEADLINE_MS = 120_000;
 const DEFAULT_MAX_ATTEMPTS = 5;
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_TIMER_MS = 2_147_483_647;
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** "0.3 s", "8 s", "120 s". */
+function seconds(ms: number): string {
+  const value = ms / 1000;
+  return `${value >= 10 || Number.isInteger(value) ? Math.round(value) : Math.round(value * 10) / 10} s`;
+}
 
-type AttemptResult<T> =
-  | { ok: true; response: HttpResponse<T> }
-  | { ok: false; error: ApiError | NetworkError; retryable: boolean; retryAfterMs?: number | undefined };
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function checkOptions(options: HttpClientOptions): void {
   const problems: string[] = [];
@@ -116,53 +116,6 @@ function deriveContext(request: HttpRequest): RequestContext {
   };
 }
 
-interface ErrorBody {
-  serverError: string | undefined;
-  serverMessage: string | undefined;
-  reqId: string | undefined;
-  field: string | undefined;
-  json: boolean;
-}
-
-function readErrorBody(text: string): ErrorBody {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { serverError: undefined, serverMessage: undefined, reqId: undefined, field: undefined, json: false };
-  }
-  if (typeof parsed !== "object" || parsed === null) {
-    return { serverError: undefined, serverMessage: undefined, reqId: undefined, field: undefined, json: true };
-  }
-  const body = parsed as { error?: unknown; message?: unknown; reqId?: unknown };
-  let serverMessage: string | undefined;
-  let field: string | undefined;
-  if (typeof body.message === "string") {
-    serverMessage = body.message;
-  } else if (Array.isArray(body.message)) {
-    // A 422: zod issues, each {path, message}.
-    const parts = body.message.map((issue: unknown) => {
-      if (typeof issue !== "object" || issue === null) return String(issue);
-      const { path, message } = issue as { path?: unknown; message?: unknown };
-      const name = Array.isArray(path) ? path.map(String).join(".") : undefined;
-      field ??= name || undefined;
-      return name ? `${name}: ${String(message)}` : String(message);
-    });
-    serverMessage = parts.join("; ");
-  }
-  return {
-    serverError: typeof body.error === "string" ? body.error : undefined,
-    serverMessage,
-    reqId: typeof body.reqId === "string" ? body.reqId : undefined,
-    field,
-    json: true,
-  };
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * Creates the one HTTP client of a run: one keep-alive dispatcher, timeouts, retries with full-jitter backoff for
  * 429/502/503/504, 5xx with Retry-After and network errors, never for other 4xx; ApiError with a hint on failure.
@@ -179,9 +132,15 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
   const random = options.random ?? Math.random;
   const backoff = { baseMs: options.backoffBaseMs ?? 1_000, maxMs: options.backoffMaxMs ?? 20_000, random };
 
-  const owned = options.dispatcher === undefined ? createDispatcher({ target, timeoutMs, caCertPem: options.caCertPem, proxy: options.proxy }) : undefined;
-  const dispatcher: Dispatcher = options.dispatcher ?? (owned as { dispatcher: Dispatcher }).dispatcher;
-  const proxy = owned?.proxy === undefined ? undefined : describeProxy(owned.proxy);
+  // An injected dispatcher stays the caller's: it decides proxy and TLS, and close() leaves it open.
+  const ownsDispatcher = options.dispatcher === undefined;
+  const created =
+    options.dispatcher === undefined
+      ? createDispatcher({ target, timeoutMs, caCertPem: options.caCertPem, proxy: options.proxy })
+      : { dispatcher: options.dispatcher, proxy: undefined };
+  const dispatcher: Dispatcher = created.dispatcher;
+  const proxy = created.proxy === undefined ? undefined : describeProxy(created.proxy);
+  const deadlineText = seconds(deadlineMs);
   const defaultHeaders: Record<string, string> = {
     accept: "application/json",
     "user-agent": userAgent(options.userAgent),
@@ -225,6 +184,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
       proxy,
       timeoutMs: attemptTimeoutMs,
     };
+    const url = buildUrl(request);
     const controller = new AbortController();
     const timer = Number.isFinite(remainingMs) ? setTimeout(() => controller.abort(), Math.min(remainingMs, MAX_TIMER_MS)) : undefined;
     let inBody = false;
@@ -234,13 +194,13 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
         method: request.method,
         path: request.path,
         reason: "deadline",
-        what: `no answer from ${target.host} before the run's ${Math.round(deadlineMs / 1000)} s deadline`,
+        what: `no answer from ${target.host} before the run's ${deadlineText} deadline`,
         hint: "the server or the network is too slow for the deadline: check them, or raise the deadline option",
         retryable: false,
         cause,
       });
     try {
-      const response = await undiciRequest(buildUrl(request), {
+      const response = await undiciRequest(url, {
         method: request.method,
         headers,
         body: body ?? null,
@@ -260,88 +220,14 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
       // undici checks an idle keep-alive socket in a setImmediate before reusing it; a request sent before then would
       // open a second connection. Yielding once lets sequential requests share one connection.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const status = response.statusCode;
-      const responseHeaders = response.headers as Record<string, string | string[] | undefined>;
-      if (status >= 200 && status < 300) {
-        if (text.trim() === "") return { ok: true, response: { status, headers: responseHeaders, body: undefined as T } };
-        try {
-          return { ok: true, response: { status, headers: responseHeaders, body: JSON.parse(text) as T } };
-        } catch (error: unknown) {
-          const contentType = headerValue(responseHeaders["content-type"]) ?? "";
-          const looksJson = /json/i.test(contentType) || /^\s*[[{]/.test(text);
-          if (looksJson) {
-            return {
-              ok: false,
-              error: new NetworkError({
-                code: "PROTOCOL",
-                method: request.method,
-                path: request.path,
-                reason: "truncated",
-                what: `the JSON answer from ${target.host} ends early or is malformed`,
-                hint: `a proxy or the server cut the answer short; if it persists, check the network to ${baseUrl}`,
-                retryable: true,
-                cause: error,
-              }),
-              retryable: true,
-            };
-          }
-          const kind = contentType.split(";")[0]?.trim() || "not JSON";
-          return {
-            ok: false,
-            error: new NetworkError({
-              code: "PROTOCOL",
-              method: request.method,
-              path: request.path,
-              reason: "not-json",
-              what: `${status} answer from ${target.host} is ${kind === "not JSON" ? "not JSON" : `${kind}, not JSON`}`,
-              hint: `the domain ${baseUrl} seems to point at a web page or a proxy, not the Infisical API: check the domain (and any path in it)`,
-              retryable: false,
-            }),
-            retryable: false,
-          };
-        }
-      }
-      const info = readErrorBody(text);
-      const headerWait = parseRetryAfter(responseHeaders["retry-after"], now());
-      const retryAfterMs = headerWait ?? (status === 429 ? parseRetryAfterText(info.serverMessage) : undefined);
-      const reqId = info.reqId ?? headerValue(responseHeaders["x-request-id"]);
-      let hint = apiErrorHint({
-        method: request.method,
-        path: pathWithoutQuery(request.path),
-        status,
-        serverError: info.serverError,
-        serverMessage: info.serverMessage,
-        reqId,
-        retryAfterMs,
-        field: info.field,
-        json: info.json,
-        domain: baseUrl,
-        context,
-      });
-      if (status >= 300 && status < 400) {
-        const location = headerValue(responseHeaders.location);
-        if (location !== undefined) {
-          try {
-            const to = new URL(location, baseUrl);
-            hint = `the server redirects to ${to.origin}${to.pathname}: set the domain to that server (https:// rather than http://?)`;
-          } catch {
-            // keep the generic hint
-          }
-        }
-      }
-      const error = new ApiError({
+      return interpretResponse<T>(response.statusCode, response.headers as ResponseHeaders, text, {
         method: request.method,
         path: request.path,
-        status,
-        serverError: info.serverError,
-        serverMessage: info.serverMessage,
-        reqId,
-        retryAfterMs,
-        hint,
+        host: target.host,
+        domain: baseUrl,
+        context,
+        now: now(),
       });
-      // A 4xx other than 429 is never retried, even with Retry-After: failed logins count towards the lockout.
-      const retryable = RETRYABLE_STATUS.has(status) || (status >= 500 && headerWait !== undefined);
-      return { ok: false, error, retryable, retryAfterMs };
     } catch (error: unknown) {
       if (controller.signal.aborted) return { ok: false, error: deadlineError(error), retryable: false };
       const classified = classifyTransportError(error, { ...transport, inBody });
@@ -367,7 +253,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
           method: request.method,
           path: request.path,
           reason: "deadline",
-          what: `not sent: the run's ${Math.round(deadlineMs / 1000)} s deadline has passed`,
+          what: `not sent: the run's ${deadlineText} deadline has passed`,
           hint: "earlier requests took the whole time budget: check the server and network, or raise the deadline option",
           retryable: false,
         });
@@ -391,7 +277,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
       if (delayMs >= left) {
         throw appendHint(
           error,
-          `gave up after ${attemptNo} attempt${attemptNo === 1 ? "" : "s"}: waiting ${Math.ceil(delayMs / 1000)} s more would pass the run's ${Math.round(deadlineMs / 1000)} s deadline`,
+          `gave up after ${attemptNo} attempt${attemptNo === 1 ? "" : "s"}: waiting ${seconds(delayMs)} more would pass the run's ${deadlineText} deadline`,
         );
       }
       const reason = reasonOf(error);
@@ -407,7 +293,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
     stats,
     request,
     async close(): Promise<void> {
-      if (owned !== undefined) await owned.dispatcher.close();
+      if (ownsDispatcher) await dispatcher.close();
     },
   };
 }

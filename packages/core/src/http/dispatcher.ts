@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { rootCertificates } from "node:tls";
+import * as tls from "node:tls";
 import { Agent, ProxyAgent, type Dispatcher } from "undici";
 import { ConfigError } from "../errors.js";
 import { proxyFor, type ProxyOptions } from "./proxy.js";
@@ -40,11 +40,20 @@ export function parseCaBundle(pem: string, inputName = "ca-certificate"): string
 }
 
 /**
+ * The CAs Node trusts by default. On Node ≥ 22.15 that includes NODE_EXTRA_CA_CERTS and --use-system-ca, which a
+ * plain `ca` option would otherwise drop; older Nodes only expose the bundled roots.
+ */
+function defaultCertificates(): readonly string[] {
+  const get = (tls as { getCACertificates?: (type?: string) => string[] }).getCACertificates;
+  return typeof get === "function" ? get("default") : tls.rootCertificates;
+}
+
+/**
  * One keep-alive dispatcher for the client's whole life: a plain Agent, or a ProxyAgent (CONNECT tunnel) when a proxy
  * applies to the target. Never installed globally.
  */
 export function createDispatcher(options: DispatcherOptions): CreatedDispatcher {
-  const ca = options.caCertPem === undefined ? undefined : [...rootCertificates, ...parseCaBundle(options.caCertPem)];
+  const ca = options.caCertPem === undefined ? undefined : [...defaultCertificates(), ...parseCaBundle(options.caCertPem)];
   const tlsOptions = { timeout: options.timeoutMs, ...(ca === undefined ? {} : { ca }) };
   const common = {
     headersTimeout: options.timeoutMs,
