@@ -27,7 +27,7 @@ function forms(value: string): { form: Leak["form"]; text: string }[] {
 
 /** Scans `log` for the secrets; returns one entry per (secret, form) found. */
 export function scanForLeaks(log: string, secrets: Record<string, string>, options: LeakScanOptions = {}): Leak[] {
-  const minLength = options.minLength ?? 5;
+  const minLength = options.minLength ?? 6;
   const leaks: Leak[] = [];
   const logLines = log.split("\n");
   for (const [name, value] of Object.entries(secrets)) {

@@ -10,8 +10,7 @@ export type AuthPlan =
   | { method: "universal"; clientId: string; clientSecret: string }
   | { method: "oidc"; identityId: string; audience: string | undefined; requestUrl: string; requestToken: string }
   | { method: "aws-iam"; identityId: string; region: string; accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
-  | { method: "token"; token: string }
-  | { method: "service-token"; serviceToken: string };
+  | { method: "token"; token: string };
 
 /** Everything the action will do, validated before the first request. */
 export interface ActionConfig {
@@ -59,7 +58,7 @@ export function readInputs(env: RunnerEnv): Record<string, string | undefined> {
 
 const TRUE_WORDS = new Set(["true", "True", "TRUE"]);
 const FALSE_WORDS = new Set(["false", "False", "FALSE"]);
-const METHODS = ["universal", "oidc", "aws-iam", "token", "service-token"] as const;
+const METHODS = ["universal", "oidc", "aws-iam", "token"] as const;
 const EXPORT_TYPES: readonly ExportType[] = ["env", "output", "file", "none"];
 const FILE_FORMATS: readonly FileFormat[] = ["dotenv", "json", "yaml", "shell"];
 
@@ -170,22 +169,14 @@ export function parseConfig(inputs: Record<string, string | undefined>, env: Run
     case "token":
       auth = { method, token: required("token", "with method token") };
       break;
-    case "service-token": {
-      const serviceToken = inputs["service-token"] ?? env["INFISICAL_TOKEN"];
-      if (!serviceToken) problems.push("service-token: required with method service-token (or set INFISICAL_TOKEN).");
-      auth = { method, serviceToken: serviceToken ?? "" };
-      break;
-    }
   }
 
   // What to read.
   const projectId = inputs["project-id"];
   const projectSlug = inputs["project-slug"];
-  if (method !== "service-token") {
-    if (!projectId && !projectSlug) problems.push("project-slug: set project-slug or project-id.");
-    if (projectId && projectSlug) problems.push("project-id: set only one of project-id and project-slug, not both.");
-  }
-  const environment = method === "service-token" ? (inputs["env-slug"] ?? "") : required("env-slug", "(the environment's slug, e.g. dev)");
+  if (!projectId && !projectSlug) problems.push("project-slug: set project-slug or project-id.");
+  if (projectId && projectSlug) problems.push("project-id: set only one of project-id and project-slug, not both.");
+  const environment = required("env-slug", "(the environment's slug, e.g. dev)");
   const paths = splitList((inputs["secret-path"] ?? "/").replace(/,/g, "\n"));
   for (const path of paths) {
     if (path.split("/").some((segment) => segment === ".." || segment === ".")) problems.push(`secret-path: "${path}" has a . or .. segment. Use an absolute folder path such as /app/db.`);
@@ -242,7 +233,7 @@ export function parseConfig(inputs: Record<string, string | undefined>, env: Run
   return config;
 }
 
-function parseHeaders(value: string | undefined, problems: string[]): Record<string, string> {
+export function parseHeaders(value: string | undefined, problems: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const line of (value ?? "").split("\n").map((item) => item.trim())) {
     if (line === "") continue;

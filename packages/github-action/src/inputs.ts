@@ -17,7 +17,7 @@ export interface OutputSpec {
 
 export const INPUTS: readonly InputSpec[] = [
   // The official action's inputs.
-  { name: "method", default: "universal", description: "How to log in: `universal` (client id + secret), `oidc` (GitHub's OIDC token; needs `permissions: id-token: write`), `aws-iam` (AWS credentials of the job), `token` (a ready access token) or `service-token` (a legacy service token)." },
+  { name: "method", default: "universal", description: "How to log in: `universal` (client id + secret), `oidc` (GitHub's OIDC token; needs `permissions: id-token: write`), `aws-iam` (AWS credentials of the job), or `token` (a ready access token)." },
   { name: "client-id", description: "Universal auth: the machine identity's client id." },
   { name: "client-secret", description: "Universal auth: the machine identity's client secret." },
   { name: "identity-id", description: "OIDC and AWS IAM: the machine identity's id." },
@@ -39,14 +39,13 @@ export const INPUTS: readonly InputSpec[] = [
   { name: "clean", default: "true", description: "Delete the file written by `export-type: file` in the post step, at the end of the job." },
   // Beyond the official action.
   { name: "token", description: "With `method: token`: an Infisical access token." },
-  { name: "service-token", description: "With `method: service-token`: a legacy service token `st.<id>.<secret>.<key>` (or set `INFISICAL_TOKEN`)." },
   { name: "aws-region", description: "AWS IAM: the STS region to sign for; default `AWS_REGION`, then `AWS_DEFAULT_REGION`, then `us-east-1`." },
   { name: "file-format", default: "dotenv", description: "With `export-type: file`: `dotenv`, `json`, `yaml` or `shell` (`export NAME='value'` lines, safe to `source`)." },
   { name: "tags", description: "Only secrets carrying one of these tag slugs (commas or newlines)." },
   { name: "on-collision", default: "deepest", description: "With `recursive`: what to do when a key is in several folders, `deepest` (the deepest folder wins; reported by name) or `fail`." },
   { name: "invalid-names", default: "skip", description: "Secret names that are not valid environment variable names (`my-key`, `dotted.key`, `1ST`): `skip` (with a warning naming them), `normalise` (replace invalid characters with `_`) or `fail`." },
   { name: "allow-reserved-names", description: "Names that may override reserved variables (`PATH`, `NODE_OPTIONS`, `LD_PRELOAD`, `GITHUB_*`…), commas or newlines. Without this, such secrets are refused with a warning." },
-  { name: "mask-min-length", default: "5", description: "Values shorter than this are exported but not masked (so `1` or `true` do not blank the log); a warning names each such key." },
+  { name: "mask-min-length", default: "6", description: "Values shorter than this are exported but not masked (so `1`, `true` or `false` do not blank the log); a warning names each such key." },
   { name: "output-access-token", default: "false", description: "Set the `access-token` output (masked) for later steps that call Infisical themselves." },
   { name: "revoke-token", default: "false", description: "Revoke the access token in the post step, at the end of the job." },
   { name: "ca-certificate", description: "PEM of a CA to trust for the Infisical server (self-hosted with a private CA), added to the system roots. `NODE_EXTRA_CA_CERTS` also works." },
