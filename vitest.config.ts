@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 // Two layers: unit tests beside the code, end-to-end tests in test/ that run the built bundles.
 export default defineConfig({
   test: {
+    // Two cores: end-to-end files start servers and child processes, so at most two files at a time.
+    pool: "forks",
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       {
         test: {
@@ -17,9 +20,6 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // End-to-end files start servers and child processes; two cores, so keep them few at a time.
-          maxConcurrency: 4,
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
     ],

@@ -8,7 +8,8 @@ import { parseFileCommands } from "./env-file.js";
 import { nodeBinary } from "./node-binary.js";
 import { RunnerMasker } from "./runner-masker.js";
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** The repository root; SECRETS_ACTION_ROOT overrides it where this file runs bundled elsewhere (the demo). */
+export const repoRoot = process.env["SECRETS_ACTION_ROOT"] ?? resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 interface ActionYaml {
   inputs: Record<string, { default?: string | boolean | number; required?: boolean }>;

@@ -67,11 +67,9 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
     if (latest && latest !== token) runner.mask(latest);
 
     maskSecrets(result, config, runner);
-    for (const warning of result.warnings) runner.warning(warning);
-
-    const exported = await exportSecrets(result, config, platform, runner, latest ?? token);
     runner.info(`Fetched ${result.secrets.length} secret${result.secrets.length === 1 ? "" : "s"} from ${where} (API ${result.apiVersion}).`);
-    return exported;
+    for (const warning of result.warnings) runner.warning(warning);
+    return await exportSecrets(result, config, platform, runner, latest ?? token);
   } finally {
     await http.close();
   }
