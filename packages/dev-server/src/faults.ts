@@ -1,3 +1,5 @@
+import { isRecord } from "./validation.js";
+
 /**
  * Injected faults: the next N requests matching a method and path get a chosen status/body/headers, a delay, or a
  * broken connection (reset, close, hang, truncated body, an HTML page instead of JSON).
@@ -34,8 +36,6 @@ export class FaultSpecError extends Error {
   readonly code = "FAULT_SPEC_INVALID";
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
-
 /** Validates a spec from JSON; collects every problem. */
 export const parseFaultSpec = (raw: unknown): FaultSpec => {
   if (!isRecord(raw)) throw new FaultSpecError("fault: must be a JSON object like {\"path\":\"/api/v3/secrets/raw\",\"status\":503}");
@@ -56,7 +56,8 @@ export const parseFaultSpec = (raw: unknown): FaultSpec => {
     else spec.status = raw["status"];
   }
   if (raw["body"] !== undefined) {
-    if (typeof raw["body"] === "string" || typeof raw["body"] === "object") spec.body = raw["body"] as FaultSpec["body"] & object;
+    const body = raw["body"];
+    if (typeof body === "string" || isRecord(body) || Array.isArray(body)) spec.body = body;
     else problems.push("body must be a string or JSON");
   }
   if (raw["headers"] !== undefined) {

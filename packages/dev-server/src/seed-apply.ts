@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { normaliseSecretValue } from "./validation.js";
+import { isRecord, normaliseSecretValue } from "./validation.js";
 import { SeedError, type Seed } from "./seed.js";
 import {
   Store,
@@ -30,7 +30,6 @@ const MAX_TTL_CAP = 315360000;
 
 type Obj = Record<string, unknown>;
 
-const isObj = (value: unknown): value is Obj => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** Reads typed fields at a location, recording problems instead of throwing. */
 class Reader {
@@ -42,7 +41,7 @@ class Reader {
 
   obj(value: unknown, at: string): Obj | undefined {
     if (value === undefined) return undefined;
-    if (!isObj(value)) {
+    if (!isRecord(value)) {
       this.problem(at, "must be a mapping");
       return undefined;
     }

@@ -80,6 +80,10 @@ const faultReply = (fault: FaultSpec, reqId: string): Reply => {
   return json(status, { reqId, statusCode: status, message: `Injected fault: ${STATUS_CODES[status] ?? status}`, error: name });
 };
 
+/** How a fault shows in the request log. */
+const faultLabel = (fault: FaultSpec): string =>
+  fault.action ?? (fault.status !== undefined || fault.body !== undefined ? "status" : fault.delayMs ? "delay" : "headers");
+
 const destroyWithReset = (socket: Socket): void => {
   try {
     socket.resetAndDestroy();
@@ -169,7 +173,7 @@ export const startDevServer = async (options: DevServerOptions = {}): Promise<De
     const fault = admin ? undefined : faults.take(method, path);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref());
     if (fault?.action === "reset" || fault?.action === "close" || fault?.action === "hang") {
-      record(0, fault.action);
+      record(0, faultLabel(fault));
       if (fault.action === "reset") destroyWithReset(req.socket);
       else if (fault.action === "close") req.socket.end();
       return;
@@ -192,12 +196,12 @@ export const startDevServer = async (options: DevServerOptions = {}): Promise<De
     if (fault?.action === "truncate") {
       res.writeHead(reply.status, { ...headers, "content-length": String(body.length) });
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => destroyWithReset(req.socket));
-      record(reply.status, "truncate");
+      record(reply.status, faultLabel(fault));
       return;
     }
     res.writeHead(reply.status, { ...headers, "content-length": String(body.length) });
     res.end(method === "HEAD" ? undefined : body);
-    record(reply.status, fault ? (fault.delayMs ? "delay" : "status") : undefined);
+    record(reply.status, fault && faultLabel(fault));
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {

@@ -5,6 +5,9 @@ import { validationFailure, type ValidationIssue } from "./errors.js";
  * (`{code, expected, received, path, message}`). Readers collect every issue; `done()` throws them all at once.
  */
 
+/** A plain JSON object (not null, not an array). */
+export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
 /** zod's name for the type of a value, as used in `received`. */
 export const zodTypeOf = (value: unknown): string => {
   if (value === undefined) return "undefined";
@@ -22,7 +25,7 @@ export class Validator {
 
   /** Wraps any parsed body; a non-object body is one `invalid_type` issue. */
   static forBody(body: unknown): Validator {
-    if (body !== null && typeof body === "object" && !Array.isArray(body)) return new Validator(body as Record<string, unknown>);
+    if (isRecord(body)) return new Validator(body);
     const validator = new Validator({});
     validator.issue({
       code: "invalid_type",

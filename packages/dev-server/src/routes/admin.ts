@@ -4,13 +4,12 @@ import { FaultSpecError, parseFaultSpec } from "../faults.js";
 import type { MintOptions } from "../oidc-issuer.js";
 import type { RateLimitOptions } from "../rate-limit.js";
 import type { Route } from "../router.js";
+import { isRecord } from "../validation.js";
 
 /**
  * `/__dev/*`: control of a running server for out-of-process tests (faults, request log, OIDC minting, rate limits,
  * reset). No auth: never expose a dev server beyond the machine. These calls are neither logged nor faulted.
  */
-
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** Checks the JSON options of `POST /__dev/oidc/mint`; every problem at once. */
 const parseMintOptions = (raw: unknown): MintOptions => {
