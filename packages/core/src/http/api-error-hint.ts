@@ -138,6 +138,11 @@ export function apiErrorHint(input: ApiErrorHintInput): string | undefined {
     if (/subject not allowed/i.test(message)) {
       return "the job's subject claim does not match the identity's bound subject (GitHub: repo:<owner>/<repo>:ref:refs/heads/<branch>; GitLab: project_path:<group>/<project>:ref_type:branch:ref:<branch>)";
     }
+    // The server names the cause in `error` and keeps the generic "not allowed to access this resource" as message.
+    if (/not a member of the specified project/i.test(serverError)) {
+      const project = context?.project ? ` "${context.project}"` : "";
+      return `the identity is not a member of project${project}: add it to the project with a role that can read this environment, or check the project id or slug`;
+    }
     if (serverError.startsWith("Forbidden access to")) {
       return "this kind of token may not call this endpoint: use a machine identity login (service tokens cannot)";
     }
