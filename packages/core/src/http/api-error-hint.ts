@@ -143,6 +143,10 @@ export function apiErrorHint(input: ApiErrorHintInput): string | undefined {
       const project = context?.project ? ` "${context.project}"` : "";
       return `the identity is not a member of project${project}: add it to the project with a role that can read this environment, or check the project id or slug`;
     }
+    // Reference expansion runs with the identity's own permissions: one unreadable target fails the whole list.
+    if (/failed to expand .*secret references?/i.test(message)) {
+      return `a secret ${place ? `in ${place} ` : ""}references a secret the identity may not read (in another environment or folder): give the identity read access there, or turn off reference expansion`;
+    }
     if (serverError.startsWith("Forbidden access to")) {
       return "this kind of token may not call this endpoint: use a machine identity login (service tokens cannot)";
     }
