@@ -3,9 +3,10 @@
 //   pnpm bench                 every benchmark
 //   pnpm bench core-list       only one (core-list, action, redactor)
 // Each client run is its own process, so its peak RSS is its own. Medians of RUNS runs.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { createRequire } from "node:module";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -19,6 +20,12 @@ export function compile(entry) {
   const out = mkdtempSync(join(tmpdir(), "bench-build-"));
   execFileSync(process.execPath, [ncc, "build", join(here, entry), "-o", out, "-m", "-q", "--target", "es2022"], { stdio: "inherit" });
   return join(out, "index.js");
+}
+
+/** Runs a client process without blocking this one (the dev server lives here). */
+export async function runClient(args, options = {}) {
+  const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
+  return stdout;
 }
 
 export function median(values) {
@@ -42,7 +49,7 @@ async function coreList() {
       const runs = [];
       for (let run = 0; run < RUNS; run++) {
         server.requests.clear();
-        const out = JSON.parse(execFileSync(process.execPath, [client, server.url, BENCH_PROJECT.slug], { encoding: "utf8" }));
+        const out = JSON.parse(await runClient([client, server.url, BENCH_PROJECT.slug]));
         if (out.secrets !== count) throw new Error(`core-list: expected ${count} secrets, got ${out.secrets}`);
         const seen = server.requests.list();
         runs.push({ ...out, logins: seen.filter((r) => r.path.endsWith("/login")).length, lists: seen.filter((r) => /\/secrets(\/raw)?$/.test(r.path)).length });
@@ -67,7 +74,88 @@ async function coreList() {
   }
 }
 
-const benches = { "core-list": coreList };
+/** Environment of a main step as the runner gives it: inputs, file commands, temp folders. */
+function stepEnv(dir, inputs) {
+  const files = { GITHUB_ENV: join(dir, "env"), GITHUB_OUTPUT: join(dir, "output"), GITHUB_STATE: join(dir, "state") };
+  for (const file of Object.values(files)) writeFileSync(file, "");
+  const env = { PATH: process.env.PATH, HOME: dir, GITHUB_ACTIONS: "true", RUNNER_TEMP: dir, GITHUB_WORKSPACE: dir, RUNNER_OS: "Linux", ...files };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return { env, files };
+}
+
+async function timed(args, options) {
+  const started = performance.now();
+  await runClient(args, options).catch((error) => {
+    if (!options.allowFailure) throw error;
+  });
+  return performance.now() - started;
+}
+
+async function action() {
+  const { benchSeed, BENCH_PROJECT, BENCH_CLIENT } = await import(pathToFileURL(compile("src/seed.ts")).href);
+  const main = join(root, "actions/github/main.js");
+  const wrapper = join(here, "src/rss-wrapper.mjs");
+  const rows = [];
+  for (const count of [10, 1000, 5000]) {
+    const server = await devServer(benchSeed({ count, folders: 20 }));
+    try {
+      const runs = [];
+      for (let run = 0; run < RUNS; run++) {
+        const dir = mkdtempSync(join(tmpdir(), "bench-action-"));
+        const { env, files } = stepEnv(dir, {
+          domain: server.url,
+          "client-id": BENCH_CLIENT.clientId,
+          "client-secret": BENCH_CLIENT.clientSecret,
+          "project-slug": BENCH_PROJECT.slug,
+          "env-slug": "dev",
+          recursive: "true",
+          "include-imports": "true",
+          "export-type": "env",
+          "mask-min-length": "6",
+          timeout: "120",
+          retries: "4",
+        });
+        env.RSS_OUT = join(dir, "rss");
+        server.requests.clear();
+        const wallMs = await timed([wrapper, main], { env });
+        const exported = readFileSync(files.GITHUB_ENV, "utf8").split("<<ghadelimiter_").length - 1;
+        if (exported !== count) throw new Error(`action: expected ${count} exported, got ${exported}`);
+        const serverMs = server.requests.list().reduce((sum, r) => sum + r.ms, 0);
+        runs.push({ wallMs, serverMs, rssKb: Number(readFileSync(env.RSS_OUT, "utf8")) });
+        rmSync(dir, { recursive: true, force: true });
+      }
+      rows.push({
+        count,
+        wallMs: median(runs.map((r) => r.wallMs)),
+        serverMs: median(runs.map((r) => r.serverMs)),
+        clientMs: median(runs.map((r) => r.wallMs - r.serverMs)),
+        rssMb: Math.max(...runs.map((r) => r.rssKb)) / 1024,
+      });
+    } finally {
+      await server.close();
+    }
+  }
+  // Cold start: the bundle with no inputs (to its error) against bare `node -e 0`, interleaved, same run.
+  const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 30);
+  const cold = [];
+  const baseline = [];
+  for (let run = 0; run < coldRuns; run++) {
+    baseline.push(await timed(["-e", "0"], { env: { PATH: process.env.PATH } }));
+    cold.push(await timed([main], { env: { PATH: process.env.PATH }, allowFailure: true }));
+  }
+  const bundleBytes = readdirSync(join(root, "actions/github")).filter((f) => f.endsWith(".js")).reduce((sum, f) => sum + statSync(join(root, "actions/github", f)).size, 0);
+  console.log(`\n### GitHub Action bundle: start to exported (median of ${RUNS} runs, node ${process.version})\n`);
+  console.log("| secrets | wall, process start to exit (ms) | server time (ms) | client share (ms) | peak RSS (MB) |");
+  console.log("|---:|---:|---:|---:|---:|");
+  for (const row of rows) console.log(`| ${row.count} | ${row.wallMs.toFixed(1)} | ${row.serverMs.toFixed(1)} | ${row.clientMs.toFixed(1)} | ${row.rssMb.toFixed(1)} |`);
+  const coldMs = median(cold);
+  const bareMs = median(baseline);
+  console.log(`\n| cold start (no inputs, to the error) | bare \`node -e 0\` | ratio | bundle size (all of actions/github/*.js) |`);
+  console.log("|---:|---:|---:|---:|");
+  console.log(`| ${coldMs.toFixed(1)} ms | ${bareMs.toFixed(1)} ms | ${(coldMs / bareMs).toFixed(2)}× | ${(bundleBytes / 1024).toFixed(0)} KiB |`);
+}
+
+const benches = { "core-list": coreList, action };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   if (!benches[name]) {

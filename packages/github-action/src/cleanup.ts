@@ -3,7 +3,7 @@
  * secrets file and revokes the access token. It never fails the job: a cleanup problem is a warning.
  */
 import { rm } from "node:fs/promises";
-import { errorMessage, revokeAccessToken } from "@secrets-action/core";
+import { errorMessage, revokeAccessToken, useBaselineWasmCompiler } from "@secrets-action/core";
 import { type RunnerEnv, parseHeaders, readInputs } from "./config.js";
 import { httpClient } from "./http.js";
 import { Runner } from "./runner.js";
@@ -31,6 +31,7 @@ export async function cleanup(env: RunnerEnv, runner: Runner): Promise<void> {
   }
   if (state.token) {
     runner.mask(state.token);
+    useBaselineWasmCompiler();
     const inputs = readInputs(env);
     const http = httpClient(
       {

@@ -1,5 +1,5 @@
 import { isAbsolute, join, normalize, resolve } from "node:path";
-import { ConfigError, isSecretsActionError, normaliseDomain } from "@secrets-action/core";
+import { ConfigError, isSecretsActionError, normaliseDomain } from "@secrets-action/core/inputs";
 import { INPUTS } from "./inputs.js";
 
 export type ExportType = "env" | "output" | "file" | "none";

@@ -1,9 +1,10 @@
 /**
- * The bundle's entry: actions/github/main.js and post.js call these. Each loads its step lazily, so a step only
- * parses the code it runs.
+ * The bundle's entry: actions/github/main.js and post.js call these. Input validation is in this chunk; everything
+ * that talks to the network loads only once the inputs are valid, so a step that fails on its inputs starts fast.
  */
+import { mainStep } from "./main-step.js";
+
 export async function main(): Promise<void> {
-  const { mainStep } = await import("./main-step.js");
   process.exitCode = await mainStep();
 }
 

@@ -1,4 +1,4 @@
-import { request as undiciRequest, type Dispatcher } from "undici";
+import { type Dispatcher, request as undiciRequest } from "./undici.js";
 import { ConfigError } from "../errors.js";
 import { ApiError, pathWithoutQuery } from "./api-error.js";
 import { backoffDelay } from "./backoff.js";
@@ -200,11 +200,10 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
         cause,
       });
     try {
-      const response = await undiciRequest(url, {
+      const response = await undiciRequest(new URL(url), dispatcher, {
         method: request.method,
         headers,
         body: body ?? null,
-        dispatcher,
         headersTimeout: attemptTimeoutMs,
         bodyTimeout: attemptTimeoutMs,
         signal: controller.signal,

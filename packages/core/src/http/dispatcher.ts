@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import * as tls from "node:tls";
-import { Agent, ProxyAgent, type Dispatcher } from "undici";
+import { Agent, type Dispatcher, ProxyAgent } from "./undici.js";
 import { ConfigError } from "../errors.js";
 import { proxyFor, type ProxyOptions } from "./proxy.js";
 

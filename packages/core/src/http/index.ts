@@ -8,3 +8,4 @@ export { bypassesProxy, type ProxyOptions } from "./proxy.js";
 export { userAgent, type UserAgentOptions } from "./user-agent.js";
 export { backoffDelay, type BackoffOptions } from "./backoff.js";
 export { parseRetryAfter, parseRetryAfterText } from "./retry-after.js";
+export { useBaselineWasmCompiler } from "./wasm.js";
