@@ -112,11 +112,13 @@ function authConfig(config: ActionConfig, env: RunnerEnv, runner: Runner): AuthC
 /** Registers every mask of every fetched secret before any export or log line could contain one. */
 function maskSecrets(result: FetchSecretsResult, config: ActionConfig, runner: Runner): void {
   const short: string[] = [];
+  const all: string[] = [];
   for (const secret of result.secrets) {
     const { masks, warnings } = masksFor(secret.key, secret.value, { minLength: config.maskMinLength });
-    for (const mask of masks) runner.mask(mask);
+    all.push(...masks);
     if (warnings.length > 0) short.push(secret.key);
   }
+  runner.maskAll(all);
   if (short.length > 0) {
     runner.warning(
       `${short.length} secret value${short.length === 1 ? " is" : "s are"} (or contain lines or fields) shorter than mask-min-length ${config.maskMinLength} and are not masked in the log: ${short.join(", ")}. Lower mask-min-length to mask them.`,

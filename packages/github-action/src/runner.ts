@@ -27,8 +27,14 @@ export class Runner {
 
   /** Registers a value with the runner's masker; from the next line on it prints as `***`. */
   mask(value: string): void {
-    if (value.trim() === "") return;
-    this.io.write(`::add-mask::${escapeData(value)}\n`);
+    this.maskAll([value]);
+  }
+
+  /** Registers many values in one write (thousands of secrets would otherwise cost a system call each). */
+  maskAll(values: Iterable<string>): void {
+    let text = "";
+    for (const value of values) if (value.trim() !== "") text += `::add-mask::${escapeData(value)}\n`;
+    if (text !== "") this.io.write(text);
   }
 
   info(message: string): void {

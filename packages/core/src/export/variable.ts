@@ -27,16 +27,17 @@ export function checkVariables(variables: readonly ExportVariable[], limits: For
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const { name, value } of variables) {
-    const shown = JSON.stringify(name);
+    // Only stringified when a problem is reported: this loop runs over every exported secret.
+    const shown = (): string => JSON.stringify(name);
     if (limits.envNames) {
       const invalid = invalidEnvNameReason(name);
-      if (invalid !== undefined) problems.push(`${limits.format}: the name ${shown} ${invalid}, so it cannot be written`);
+      if (invalid !== undefined) problems.push(`${limits.format}: the name ${shown()} ${invalid}, so it cannot be written`);
     } else if (name === "") {
       problems.push(`${limits.format}: a name is empty`);
     }
-    if (seen.has(name)) problems.push(`${limits.format}: ${shown} is given twice`);
+    if (seen.has(name)) problems.push(`${limits.format}: ${shown()} is given twice`);
     seen.add(name);
-    if (limits.noNul && value.includes("\0")) problems.push(`${limits.format}: the value of ${shown} contains a NUL character, which the format cannot hold`);
+    if (limits.noNul && value.includes("\0")) problems.push(`${limits.format}: the value of ${shown()} contains a NUL character, which the format cannot hold`);
   }
   if (problems.length > 0) throw new ExportError(problems, "Plan the export with planExport, which skips or refuses such secrets with a warning.");
 }
