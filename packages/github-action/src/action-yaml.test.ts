@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderActionYaml } from "./action-yaml.js";
-import { INPUTS } from "./inputs.js";
+import { INPUTS, OUTPUTS } from "./inputs.js";
 
 const root = join(import.meta.dirname, "../../..");
 
@@ -42,5 +42,17 @@ describe("action.yml", () => {
 
   it("describes every input in a sentence", () => {
     for (const input of INPUTS) expect(input.description.length, input.name).toBeGreaterThan(20);
+  });
+});
+
+describe("README.md", () => {
+  it("documents every input with its default and every output", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    for (const input of INPUTS) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${input.name}\` |`));
+      expect(row, input.name).toBeDefined();
+      if (input.default !== undefined) expect(row, input.name).toContain(`\`${input.default}\``);
+    }
+    for (const output of OUTPUTS) expect(readme, output.name).toContain(`| \`${output.name}\` |`);
   });
 });

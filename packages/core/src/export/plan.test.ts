@@ -43,8 +43,8 @@ describe("planExport", () => {
   });
 
   it("names the adapter's inputs in its messages", () => {
-    const plan = planExport([secret("my-key"), secret("PATH")], { inputNames: { normalise: "normalise-names", allowReserved: "allow-reserved", prefix: "env-prefix" } });
-    expect(plan.warnings.join("\n")).toContain("normalise-names: true");
+    const plan = planExport([secret("my-key"), secret("PATH")], { inputNames: { normalise: "invalid-names: normalise", allowReserved: "allow-reserved", prefix: "env-prefix" } });
+    expect(plan.warnings.join("\n")).toContain("Set invalid-names: normalise to export them");
     expect(plan.warnings.join("\n")).toContain("allow-reserved");
     expect(plan.warnings.join("\n")).toContain("env-prefix");
   });
@@ -158,7 +158,7 @@ describe("planExport", () => {
     expect(error.problems[0]).toContain('"my-key": not a valid environment variable name');
     expect(error.problems[1]).toContain('"PATH": PATH is reserved');
     expect(error.problems[2]).toContain('"BIN": its value contains a NUL');
-    expect(error.hint).toContain("strict is on");
+    expect(error.hint).toContain("With strict: true, nothing is exported");
     expect(planExport([secret("OK")], { strict: true }).entries).toHaveLength(1);
   });
 

@@ -79,7 +79,8 @@ const WINDOWS_MAX_VALUE_CHARS = 32_767;
  * @throws ExportError listing every collision (and, with `strict`, every skipped or refused secret).
  */
 export function planExport(secrets: readonly ExportSecret[], options: PlanExportOptions = {}): ExportPlan {
-  const label = (option: keyof NonNullable<PlanExportOptions["inputNames"]>): string => options.inputNames?.[option] ?? option;
+  const label = (option: keyof NonNullable<PlanExportOptions["inputNames"]>): string =>
+    options.inputNames?.[option] ?? { normalise: "normalise: true", strict: "strict: true" }[option as string] ?? option;
   const prefix = options.prefix ?? "";
   const suffix = options.suffix ?? "";
   const platform = options.platform ?? "linux";
@@ -147,7 +148,7 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
       .filter(isValidEnvName);
     const optIn =
       preview.length > 0
-        ? `Set ${label("normalise")}: true to export them with _ for each invalid character (${preview.join(", ")}), or rename them in Infisical.`
+        ? `Set ${label("normalise")} to export them with _ for each invalid character (${preview.join(", ")}), or rename them in Infisical.`
         : "Rename them in Infisical.";
     warnings.push(`Skipped ${count(skipped.length, "secret")} whose names cannot be environment variables: ${list}. ${optIn}`);
   }
@@ -171,7 +172,7 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
     const hint =
       collisions.length > 0
         ? "Rename one secret of each pair in Infisical, or choose which folders to fetch, so every variable has one source."
-        : `${label("strict")} is on, so nothing is exported while any secret cannot be. Fix the secrets above, or turn ${label("strict")} off to skip them with a warning.`;
+        : `With ${label("strict")}, nothing is exported while any secret cannot be. Fix the secrets above, or remove ${label("strict")} to skip them with a warning.`;
     throw new ExportError(failures, hint);
   }
   return { entries, skipped, refused, warnings };

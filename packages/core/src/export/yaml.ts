@@ -35,6 +35,7 @@ const NAMED_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 const NEEDS_ESCAPE =
+  // eslint-disable-next-line no-control-regex -- control characters are what this pattern finds: YAML cannot carry them raw
   /[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `text` as a YAML double-quoted scalar on one line that every YAML reader reads back as exactly `text`. */
