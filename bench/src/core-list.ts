@@ -11,7 +11,7 @@ if (!url || !projectSlug) throw new Error("usage: core-list.js <server-url> <pro
 
 const started = performance.now();
 const http = createHttpClient({ baseUrl: url });
-const session = await createSession(http, { method: "universal", ...BENCH_CLIENT });
+const session = createSession(http, { method: "universal", ...BENCH_CLIENT });
 const result = await fetchSecrets(createSecretsClient(session), { projectSlug, environment: "dev", paths: ["/"], recursive: true, includeImports: true });
 const wallMs = performance.now() - started;
 await http.close();

@@ -85,8 +85,8 @@ describe("GET /api/v3/secrets/raw", () => {
       ["dev", "/conformance/shared-a"],
       ["dev", "/conformance/shared-b"],
     ]);
-    expect(values(body.imports[0].secrets)).toMatchObject({ FROM_A: "a", IMPORTED_TWICE: "from-a" });
-    expect(values(body.imports[1].secrets)).toMatchObject({ FROM_B: "b", IMPORTED_TWICE: "from-b" });
+    expect(values(body.imports[0]?.secrets ?? [])).toMatchObject({ FROM_A: "a", IMPORTED_TWICE: "from-a" });
+    expect(values(body.imports[1]?.secrets ?? [])).toMatchObject({ FROM_B: "b", IMPORTED_TWICE: "from-b" });
   });
 
   it("expands references in the same folder, another environment and a nested folder, and leaves a missing one literal", async () => {

@@ -57,13 +57,38 @@ export async function conformanceTarget(): Promise<ConformanceTarget> {
   };
 }
 
+/** A secret in an answer: the fields the suite reads by name (the others are checked with toMatchObject). */
+export interface SecretJson {
+  secretKey: string;
+  secretValue: string;
+  secretPath: string;
+  environment: string;
+  [field: string]: unknown;
+}
+
+/**
+ * An answer as the suite reads it: the fields of a list, a secret, a token or an error body, each asserted by the test
+ * that reads it (an answer that is not JSON is left as its text).
+ */
+export interface ApiJson {
+  secrets: SecretJson[];
+  imports: { secretPath: string; environment: string; secrets: SecretJson[] }[];
+  secret: SecretJson;
+  accessToken: string;
+  tokenType: string;
+  statusCode: number;
+  error: string;
+  message: unknown;
+  [field: string]: unknown;
+}
+
 /** A JSON request; resolves with the status and parsed body (or raw text when not JSON). */
 export async function call(
   target: ConformanceTarget,
   method: string,
   path: string,
   options: { token?: string; query?: Record<string, string>; json?: unknown; form?: Record<string, string> } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: ApiJson }> {
   const url = new URL(target.url + path);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
   const headers: Record<string, string> = {};
@@ -84,12 +109,12 @@ export async function call(
   } catch {
     // Left as text: some answers (a proxy's page) are not JSON, and the test says so.
   }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: parsed as ApiJson };
 }
 
 /** Logs in with universal auth and returns the access token. */
 export async function login(target: ConformanceTarget, clientId = target.clientId, clientSecret = target.clientSecret): Promise<string> {
   const { status, body } = await call(target, "POST", "/api/v1/auth/universal-auth/login", { json: { clientId, clientSecret } });
   if (status !== 200) throw new Error(`login failed: ${status} ${JSON.stringify(body)}`);
-  return body.accessToken as string;
+  return body.accessToken;
 }

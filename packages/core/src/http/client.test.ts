@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isSecretsActionError, type SecretsActionError } from "../errors.js";
-import { ApiError } from "./api-error.js";
+import type { ApiError } from "./api-error.js";
 import { createHttpClient, type HttpClientOptions, type InfisicalHttpClient } from "./client.js";
 import { NetworkError } from "./network-error.js";
 import type { RetryEvent } from "./types.js";

@@ -3,7 +3,7 @@
  */
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Socket } from "node:net";
+import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 
 /** One request as the server saw it. */
 export interface Hit {
@@ -27,7 +27,7 @@ export interface TestServer {
 }
 
 /** Tracks sockets so close() never waits on a keep-alive connection. */
-function track(server: Server | import("node:net").Server): { sockets: Set<Socket>; count: () => number } {
+function track(server: Server | NetServer): { sockets: Set<Socket>; count: () => number } {
   const sockets = new Set<Socket>();
   let count = 0;
   server.on("connection", (socket: Socket) => {
