@@ -78,22 +78,24 @@ function pump(source: Readable, redactor: Redactor, destination: Writable): { do
       broken = true;
       return;
     }
-    if (!destination.write(bytes)) {
+    if (!destination.write(bytes) && !destination.destroyed) {
       source.pause();
       destination.once("drain", () => source.resume());
     }
   };
-  const onDestinationError = (): void => {
-    // The reader went away (EPIPE): keep draining the command so it is not blocked, and drop its output.
+  const onDestinationGone = (): void => {
+    // The reader went away (EPIPE, or closed): keep draining the command so it is not blocked, and drop its output.
     broken = true;
     source.resume();
   };
-  destination.on("error", onDestinationError);
+  destination.on("error", onDestinationGone);
+  destination.on("close", onDestinationGone);
   const finish = (): void => {
     if (finished) return;
     finished = true;
     write(redactor.flush());
-    destination.off("error", onDestinationError);
+    destination.off("error", onDestinationGone);
+    destination.off("close", onDestinationGone);
     resolveDone();
   };
   source.on("data", (chunk: Buffer) => write(redactor.transform(chunk)));
