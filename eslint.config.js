@@ -1,0 +1,64 @@
+// ESLint 9 flat config for the whole workspace: each package runs `eslint .` (found here, patterns relative to this
+// directory) and the root task `lint:root` covers test/ and the root scripts. Correctness rules only: formatting and
+// style choices are left alone.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+/** Node's globals for plain JavaScript files (TypeScript files get them from @types/node). */
+const nodeGlobals = Object.fromEntries(
+  [
+    "AbortController",
+    "AbortSignal",
+    "Buffer",
+    "URL",
+    "URLSearchParams",
+    "TextDecoder",
+    "TextEncoder",
+    "clearInterval",
+    "clearTimeout",
+    "console",
+    "fetch",
+    "performance",
+    "process",
+    "queueMicrotask",
+    "setImmediate",
+    "setInterval",
+    "setTimeout",
+    "structuredClone",
+  ].map((name) => [name, "readonly"]),
+);
+
+export default tseslint.config(
+  {
+    ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**", "actions/**"],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
+    languageOptions: { globals: nodeGlobals },
+  },
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parserOptions: {
+        // Type information from the nearest tsconfig.json (each package's; the root one for test/ and scripts/).
+        // Only the few rules below need it, which keeps linting fast.
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false, attributes: false } }],
+      "@typescript-eslint/await-thenable": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { prefer: "type-imports", fixStyle: "inline-type-imports" }],
+      // core/http/undici.ts points at its ambient declarations of undici's inner modules with a path reference, so a
+      // package type-checking core's source sees them too.
+      "@typescript-eslint/triple-slash-reference": ["error", { path: "always", types: "prefer-import", lib: "always" }],
+      // `const { method: _method, ...rest } = auth` drops a field on purpose.
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true }],
+    },
+  },
+);
