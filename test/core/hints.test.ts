@@ -119,6 +119,16 @@ describe("access tokens: expired, used up, revoked, malformed, foreign, missing"
     expect(line).toContain("401 from POST /api/v1/auth/token/renew: Failed to renew MI access token past its Max TTL expiration");
   });
 
+  it("a renew of a token whose use limit is spent", async () => {
+    const server = await startServer();
+    const door = frontDoor(server, { auth: { method: "universal", ...CREDENTIALS.oneUse } });
+    await fetchSecrets(door.secrets, { projectId: SHOP_ID, environment: "dev" });
+    const token = door.session.current()?.accessToken ?? "";
+    const error = await failure(renewAccessToken(door.http, token));
+    const line = expectUserLine(error, "the access token's use limit is reached: log in again, or raise the identity's token use limit", [token]);
+    expect(line).toContain("401 from POST /api/v1/auth/token/renew: Unable to renew because access token number of uses limit reached");
+  });
+
   it("a renew that comes too late", async () => {
     const clock = manualClock();
     const server = await startServer({ now: clock.now });
@@ -320,6 +330,16 @@ describe("servers and domains that are not what the run expects", () => {
     expect(server.requests.list({ path: V3_LIST }).map((record) => record.status)).toEqual([500]);
   });
 
+  it("a plain 500 is not retried and gives the request id to quote", async () => {
+    const server = await startServer();
+    server.faults.add({ method: "GET", path: V3_LIST, status: 500 });
+    const door = frontDoor(server);
+    const error = await failure(fetchSecrets(door.secrets, { projectSlug: "shop", environment: "dev" }));
+    const line = expectUserLine(error, /^the server failed \(request id req-[0-9a-f]+\): try again later; if it persists, give the request id and time to your Infisical administrator or support/);
+    expect(line).toContain("500 from GET /api/v3/secrets/raw: Injected fault: Internal Server Error");
+    expect(server.requests.count({ path: V3_LIST })).toBe(1);
+  });
+
   it("a redirect (http:// to https://, or a moved server)", async () => {
     const server = await startServer();
     server.faults.add({ method: "POST", path: "/api/v1/auth/universal-auth/login", status: 301, headers: { location: "https://infisical.example.com/api/v1/auth/universal-auth/login" } });
@@ -390,5 +410,25 @@ describe("TLS: a server with a private CA", () => {
     const trusted = frontDoor(server, { http: { caCertPem: certs.caPem } });
     const result = await fetchSecrets(trusted.secrets, { projectSlug: "shop", environment: "dev" });
     expect(asRecord(result.secrets)).toEqual(DEV_ROOT);
+  });
+
+  it("a certificate for another name, with the CA trusted, names the mismatch", async () => {
+    const certs = await makeTestCertificates();
+    const server = await startServer({ tls: certs.wrongName });
+    const door = frontDoor(server, { http: { caCertPem: certs.caPem } });
+    const error = await failure(fetchSecrets(door.secrets, { projectSlug: "shop", environment: "dev" }));
+    const line = expectUserLine(error, `use the domain the certificate was issued for, instead of ${server.url}`);
+    expect(line).toContain("the TLS certificate of 127.0.0.1");
+    expect(line).toContain("does not name that host (ERR_TLS_CERT_ALTNAME_INVALID)");
+    expect(door.http.stats.attempts).toBe(1);
+  });
+
+  it("https:// to a plain-HTTP server suggests http://", async () => {
+    const server = await startServer();
+    const door = frontDoor({ ...server, url: server.url.replace("http:", "https:") });
+    const error = await failure(fetchSecrets(door.secrets, { projectSlug: "shop", environment: "dev" }));
+    const line = expectUserLine(error, `that port speaks plain HTTP: did you mean ${server.url}?`);
+    expect(line).toContain("did not answer with TLS");
+    expect(door.http.stats.attempts).toBe(1);
   });
 });
