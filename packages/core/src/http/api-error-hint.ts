@@ -213,10 +213,14 @@ export function apiErrorHint(input: ApiErrorHintInput): string | undefined {
       const identity = quote(context?.identityId);
       return `the server found no identity ${identity ?? "with this id"}: check the identity id`;
     }
+    const id = input.reqId ? ` (request id ${input.reqId})` : "";
+    // The server replays the signed request to STS and answers 500 when STS refuses it (bad key, stale signature).
+    if (kind === "aws" && status === 500) {
+      return `the server could not verify the signed AWS request: STS refused it, or the server failed${id}; check the runner's AWS credentials (secret key, session token) and its clock, and if they are right, give the request id to your Infisical administrator`;
+    }
     if (status === 502 || status === 503 || status === 504) {
       return `the server or a proxy in front of it is unavailable: try again later, and check that ${input.domain} is up`;
     }
-    const id = input.reqId ? ` (request id ${input.reqId})` : "";
     const project =
       context?.project && kind === undefined ? `; some server versions answer 500 for an unknown project, so check the project "${context.project}" too` : "";
     return `the server failed${id}: try again later; if it persists, give the request id and time to your Infisical administrator or support${project}`;
