@@ -302,6 +302,17 @@ describe("AWS IAM: the runner's principal is not allowed", () => {
     expect(server.requests.count()).toBe(1);
   });
 
+  it("a wrong secret key: STS refuses the signature, the server answers 500, and the hint points at the credentials", async () => {
+    const wrongKey = "aws-secret-mistyped-0000aa";
+    const { server, run } = await awsLogin({ accessKeyId: AWS_KEYS.allowed.accessKeyId, secretAccessKey: wrongKey });
+    const error = await failure(run());
+    const line = expectUserLine(error, "the server could not verify the signed AWS request: STS refused it, or the server failed", [wrongKey]);
+    expect(line).toContain("500 from POST /api/v1/auth/aws-auth/login: Something went wrong");
+    expect(error.hint).toContain("check the runner's AWS credentials (secret key, session token) and its clock");
+    // A 500 without Retry-After is not retried.
+    expect(server.requests.list().map((record) => record.note)).toEqual(["STS would reject: SignatureDoesNotMatch (the signature does not match the request and the secret access key)"]);
+  });
+
   it("a role outside the allowed principal ARNs", async () => {
     const { server, run } = await awsLogin(AWS_KEYS.wrongRole);
     const error = await failure(run());
