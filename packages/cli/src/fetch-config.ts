@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { type AwsCredentials, type PlanExportOptions, isSecretsActionError, normaliseDomain, planExport } from "@secrets-action/core";
 import type { CiConventions } from "./conventions.js";
-import { type Env, OptionValues } from "./option-values.js";
+import type { Env, OptionValues } from "./option-values.js";
 import { AUTH_METHODS, type AuthMethodName, DEFAULT_DOMAIN } from "./options.js";
 
 /** How to log in, decided from the options and the environment. */
@@ -61,7 +61,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Reads every login and fetch option; never throws for bad input (see `values.problems`). */
 export function readFetchConfig(options: ReadFetchConfigOptions): FetchConfig {
-  const { values, env } = options;
+  const { values } = options;
   const problems = values.problems;
   const warnings: string[] = [];
 
