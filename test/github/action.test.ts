@@ -170,6 +170,19 @@ describe("OIDC", () => {
     assertNoLeaks(result.log, ALL_SECRETS);
   });
 
+  it("mints a fresh JWT for a retried login", async () => {
+    server.requests.clear();
+    server.faults.add({ method: "POST", path: "/api/v1/auth/oidc-auth/login", status: 503, count: 1 });
+    const result = await runStep({
+      inputs: { domain: server.url, method: "oidc", "identity-id": OIDC_IDENTITY, "oidc-audience": "infisical-e2e", "project-id": PROJECT.id, "env-slug": "dev" },
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: `${server.url}/__oidc/github/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "dev-request-token" },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.env).toEqual(rootMerged);
+    expect(server.requests.list({ path: "/__oidc/github/token" })).toHaveLength(2);
+    expect(server.requests.list({ path: "/api/v1/auth/oidc-auth/login" })).toHaveLength(2);
+  });
+
   it("explains a rejected audience with the hint, exporting nothing", async () => {
     const result = await runStep({
       inputs: { domain: server.url, method: "oidc", "identity-id": OIDC_IDENTITY, "oidc-audience": "wrong-audience", "project-id": PROJECT.id, "env-slug": "dev" },

@@ -7,6 +7,7 @@ import {
   type AuthConfig,
   type ExportVariable,
   type FetchSecretsResult,
+  type HttpClient,
   createSecretsClient,
   createSession,
   fetchSecrets,
@@ -45,8 +46,10 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
   const platform = runnerPlatform(env["RUNNER_OS"]);
 
   const http = httpClient(config, env, runner);
+  // OIDC asks the runner's token service for a fresh JWT on every login attempt: one client for all of them.
+  const tokenService = config.auth.method === "oidc" ? httpClient(config, env, runner, new URL(config.auth.requestUrl).origin) : undefined;
   try {
-    const session = createSession(http, authConfig(config, env, runner));
+    const session = createSession(http, authConfig(config, runner, tokenService));
     const token = await session.token();
     runner.mask(token);
 
@@ -71,11 +74,11 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
     for (const warning of result.warnings) runner.warning(warning);
     return await exportSecrets(result, config, platform, runner, latest ?? token);
   } finally {
-    await http.close();
+    await Promise.all([http.close(), tokenService?.close()]);
   }
 }
 
-function authConfig(config: ActionConfig, env: RunnerEnv, runner: Runner): AuthConfig {
+function authConfig(config: ActionConfig, runner: Runner, tokenService: HttpClient | undefined): AuthConfig {
   const auth = config.auth;
   switch (auth.method) {
     case "universal":
@@ -90,19 +93,15 @@ function authConfig(config: ActionConfig, env: RunnerEnv, runner: Runner): AuthC
         credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey, ...(auth.sessionToken ? { sessionToken: auth.sessionToken } : {}) },
       };
     case "oidc": {
-      const tokenService = httpClient(config, env, runner, new URL(auth.requestUrl).origin);
+      if (!tokenService) throw new Error("oidc: no client for the runner's token service");
       return {
         method: "oidc",
         identityId: auth.identityId,
         // Minted again for every login attempt: an ID token is short-lived.
         getJwt: async () => {
-          try {
-            const jwt = await requestIdToken(tokenService, auth);
-            runner.mask(jwt);
-            return jwt;
-          } finally {
-            await tokenService.close();
-          }
+          const jwt = await requestIdToken(tokenService, auth);
+          runner.mask(jwt);
+          return jwt;
         },
       };
     }
