@@ -5,3 +5,4 @@ export * from "./export/index.js";
 export * from "./http/index.js";
 export * from "./auth/index.js";
 export * from "./mask/index.js";
+export * from "./e2ee/index.js";

@@ -5,6 +5,7 @@ export type {
   AwsIamAuthConfig,
   OidcAuthConfig,
   OrganizationSelector,
+  ServiceTokenAuthConfig,
   TokenAuthConfig,
   UniversalAuthConfig,
 } from "./types.js";
@@ -12,6 +13,7 @@ export { loginUniversal, type LoginUniversalOptions } from "./login-universal.js
 export { loginOidc, type LoginOidcOptions } from "./login-oidc.js";
 export { loginAwsIam, stsLoginFields, isAwsRegion, type LoginAwsIamOptions, type StsLoginFields } from "./login-aws-iam.js";
 export { useAccessToken } from "./use-access-token.js";
+export { useServiceToken } from "./use-service-token.js";
 export { login } from "./login.js";
 export { renewAccessToken } from "./renew.js";
 export { revokeAccessToken, isAlreadyRevoked } from "./revoke.js";

@@ -4,6 +4,7 @@ import { loginOidc } from "./login-oidc.js";
 import { loginUniversal } from "./login-universal.js";
 import type { AccessToken, AuthConfig } from "./types.js";
 import { useAccessToken } from "./use-access-token.js";
+import { useServiceToken } from "./use-service-token.js";
 
 /** Logs in with whichever method the config names. */
 export async function login(http: HttpClient, auth: AuthConfig, options: { now?: (() => number) | undefined } = {}): Promise<AccessToken> {
@@ -23,6 +24,8 @@ export async function login(http: HttpClient, auth: AuthConfig, options: { now?:
     }
     case "token":
       return useAccessToken(auth.accessToken, { now });
+    case "service-token":
+      return useServiceToken(auth.serviceToken, { now });
     default: {
       const unknown: never = auth;
       throw new TypeError(`unknown auth method ${(unknown as { method?: unknown }).method as string}`);

@@ -48,7 +48,7 @@ function needsNewLogin(error: unknown): boolean {
 export function createSession(http: HttpClient, auth: AuthConfig, options: SessionOptions = {}): Session {
   const now = options.now ?? Date.now;
   /** Only methods whose credentials can be used again may log in a second time (OIDC mints a new JWT). */
-  const canLoginAgain = auth.method !== "token";
+  const canLoginAgain = auth.method !== "token" && auth.method !== "service-token";
   let state: AccessToken | undefined;
   let pending: Promise<AccessToken> | undefined;
   let loginFailure: unknown;
@@ -87,7 +87,7 @@ export function createSession(http: HttpClient, auth: AuthConfig, options: Sessi
 
   const dueForRenewal = (token: AccessToken): boolean => {
     // A token handed in from outside is used as is: renewing it would mint one its owner does not know about.
-    if (auth.method === "token" || token.expiresIn <= 0) return false;
+    if (auth.method === "token" || auth.method === "service-token" || token.expiresIn <= 0) return false;
     const ttlMs = token.expiresIn * 1000;
     return now() >= token.obtainedAt + ttlMs - renewMargin(ttlMs, options.renewBeforeMs);
   };
@@ -133,7 +133,8 @@ export function createSession(http: HttpClient, auth: AuthConfig, options: Sessi
         }
       }
       const current = state;
-      if (current !== undefined && (auth.method !== "token" || auth.revoke === true)) {
+      // A service token is not an access token: the revoke endpoint does not know it, and its owner manages it.
+      if (current !== undefined && auth.method !== "service-token" && (auth.method !== "token" || auth.revoke === true)) {
         // On failure the session keeps its token, so the caller may try revoke() again.
         await revokeAccessToken(http, current.accessToken);
       }

@@ -57,9 +57,18 @@ export interface TokenAuthConfig {
 }
 
 /**
+ * A legacy service token `st.<id>.<secret>.<key>`: only `st.<id>.<secret>` is sent, as the bearer; the fourth part
+ * stays here and decrypts the project key of an end-to-end encrypted project. No login, renewal or revocation.
+ */
+export interface ServiceTokenAuthConfig {
+  method: "service-token";
+  serviceToken: string;
+}
+
+/**
  * How the run proves who it is. Discriminated on `method`; new methods (e.g. "service-token") join this union and
  * get a case in `login()` (the switch there is exhaustive, so the compiler points at it).
  */
-export type AuthConfig = UniversalAuthConfig | OidcAuthConfig | AwsIamAuthConfig | TokenAuthConfig;
+export type AuthConfig = UniversalAuthConfig | OidcAuthConfig | AwsIamAuthConfig | TokenAuthConfig | ServiceTokenAuthConfig;
 
 export type AuthMethod = AuthConfig["method"];
