@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds the files users run: single-file ncc bundles under actions/, and the YAML around them.
 //   node scripts/bundle.mjs github     → actions/github/{main,post}.js + action.yml
+//   node scripts/bundle.mjs gitlab     → actions/gitlab/dist/secrets-action-gitlab.mjs + templates/secrets.yml
 // The bundles are committed; CI rebuilds them and fails when they differ from what is committed.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,6 +60,27 @@ const targets = {
     const yaml = execFileSync(process.execPath, [join(yamlOut, "index.js")], { encoding: "utf8" });
     rmSync(yamlOut, { recursive: true, force: true });
     writeFileSync(join(root, "action.yml"), yaml);
+  },
+  gitlab() {
+    // The component project: one self-contained CLI file (downloaded by the job and checked against its SHA-256),
+    // and the template, which pins that checksum.
+    const dest = join(root, "actions/gitlab");
+    const dist = join(dest, "dist");
+    rmSync(dist, { recursive: true, force: true });
+    mkdirSync(dist, { recursive: true });
+    const out = compile("packages/gitlab/src/main.ts");
+    const files = readdirSync(out).filter((file) => file !== "package.json");
+    if (files.length !== 1 || files[0] !== "index.js") throw new Error(`gitlab: the CLI must bundle to one file, got ${files.join(", ")}`);
+    const code = `#!/usr/bin/env node\n${readFileSync(join(out, "index.js"), "utf8")}`;
+    rmSync(out, { recursive: true, force: true });
+    writeFileSync(join(dist, "secrets-action-gitlab.mjs"), code, { mode: 0o755 });
+    const sha256 = createHash("sha256").update(code).digest("hex");
+    writeFileSync(join(dist, "secrets-action-gitlab.mjs.sha256"), `${sha256}  secrets-action-gitlab.mjs\n`);
+    const templateOut = compile("packages/gitlab/src/print-component.ts", { minify: false });
+    const template = execFileSync(process.execPath, [join(templateOut, "index.js"), sha256], { encoding: "utf8" });
+    rmSync(templateOut, { recursive: true, force: true });
+    mkdirSync(join(dest, "templates"), { recursive: true });
+    writeFileSync(join(dest, "templates/secrets.yml"), template);
   },
 };
 
