@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the files users run: single-file ncc bundles under actions/, and the YAML around them.
 //   node scripts/bundle.mjs github     → actions/github/{main,post}.js + action.yml
-//   node scripts/bundle.mjs gitlab     → actions/gitlab/dist/secrets-action-gitlab.mjs + templates/secrets.yml
+//   node scripts/bundle.mjs gitlab     → actions/gitlab/bin/secrets-action-gitlab.mjs + templates/secrets.yml
 // The bundles are committed; CI rebuilds them and fails when they differ from what is committed.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -65,17 +65,18 @@ const targets = {
     // The component project: one self-contained CLI file (downloaded by the job and checked against its SHA-256),
     // and the template, which pins that checksum.
     const dest = join(root, "actions/gitlab");
-    const dist = join(dest, "dist");
-    rmSync(dist, { recursive: true, force: true });
-    mkdirSync(dist, { recursive: true });
+    // bin/, not dist/: the repository ignores dist/ folders, and this file is committed.
+    const bin = join(dest, "bin");
+    rmSync(bin, { recursive: true, force: true });
+    mkdirSync(bin, { recursive: true });
     const out = compile("packages/gitlab/src/main.ts");
     const files = readdirSync(out).filter((file) => file !== "package.json");
     if (files.length !== 1 || files[0] !== "index.js") throw new Error(`gitlab: the CLI must bundle to one file, got ${files.join(", ")}`);
     const code = `#!/usr/bin/env node\n${readFileSync(join(out, "index.js"), "utf8")}`;
     rmSync(out, { recursive: true, force: true });
-    writeFileSync(join(dist, "secrets-action-gitlab.mjs"), code, { mode: 0o755 });
+    writeFileSync(join(bin, "secrets-action-gitlab.mjs"), code, { mode: 0o755 });
     const sha256 = createHash("sha256").update(code).digest("hex");
-    writeFileSync(join(dist, "secrets-action-gitlab.mjs.sha256"), `${sha256}  secrets-action-gitlab.mjs\n`);
+    writeFileSync(join(bin, "secrets-action-gitlab.mjs.sha256"), `${sha256}  secrets-action-gitlab.mjs\n`);
     const templateOut = compile("packages/gitlab/src/print-component.ts", { minify: false });
     const template = execFileSync(process.execPath, [join(templateOut, "index.js"), sha256], { encoding: "utf8" });
     rmSync(templateOut, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { ID_TOKEN_VARIABLE } from "./conventions.js";
 import { VERSION } from "./version.js";
 
 const project = join(import.meta.dirname, "../../../actions/gitlab");
-const bundle = readFileSync(join(project, "dist", CLI_FILE));
+const bundle = readFileSync(join(project, "bin", CLI_FILE));
 const sha256 = createHash("sha256").update(bundle).digest("hex");
 const committed = readFileSync(join(project, "templates/secrets.yml"), "utf8");
 
@@ -36,7 +36,7 @@ const jobs = body as Record<string, Job>;
 
 describe("the component template", () => {
   it("is what the build renders for the committed bundle (run pnpm build after editing the inputs or the CLI)", () => {
-    expect(readFileSync(join(project, "dist", `${CLI_FILE}.sha256`), "utf8")).toBe(`${sha256}  ${CLI_FILE}\n`);
+    expect(readFileSync(join(project, "bin", `${CLI_FILE}.sha256`), "utf8")).toBe(`${sha256}  ${CLI_FILE}\n`);
     expect(committed).toBe(renderComponent(sha256));
   });
 

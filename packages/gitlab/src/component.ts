@@ -12,12 +12,12 @@ import { VERSION } from "./version.js";
 export const COMPONENT_PROJECT = "secrets-action/gitlab";
 /** The component's name (templates/<name>.yml). */
 export const COMPONENT_NAME = "secrets";
-/** The CLI bundle's file name in the component project's dist/ folder. */
+/** The CLI bundle's file name in the component project's bin/ folder. */
 export const CLI_FILE = "secrets-action-gitlab.mjs";
 
 /** Where the job downloads the CLI when cli-url is empty: the bundle committed at the release tag. */
 export function defaultCliUrl(version: string): string {
-  return `https://gitlab.com/${COMPONENT_PROJECT}/-/raw/${version}/dist/${CLI_FILE}`;
+  return `https://gitlab.com/${COMPONENT_PROJECT}/-/raw/${version}/bin/${CLI_FILE}`;
 }
 
 /** One `spec: inputs:` entry. */

@@ -1,4 +1,4 @@
-// The bundle's entry: actions/gitlab/dist/secrets-action-gitlab.mjs.
+// The bundle's entry: actions/gitlab/bin/secrets-action-gitlab.mjs.
 import { cliMain } from "@secrets-action/cli";
 import { gitlabConventions } from "./conventions.js";
 
