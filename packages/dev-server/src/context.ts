@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 
-import type { Store, Identity, AccessTokenRecord } from "./store.js";
+import type { Store, Identity, AccessTokenRecord, ServiceTokenRecord } from "./store.js";
 import type { OidcIssuer } from "./oidc-issuer.js";
 import type { FaultController } from "./faults.js";
 import type { RequestLog } from "./request-log.js";
@@ -32,7 +32,10 @@ export interface RequestContext {
 /** A verified identity access token. */
 export interface Authenticated {
   identity: Identity;
-  token: AccessTokenRecord;
+  /** The identity access token; undefined for a service token. */
+  token: AccessTokenRecord | undefined;
+  /** Set when the caller is a legacy service token (its `identity` then stands for the token's scopes). */
+  serviceToken: ServiceTokenRecord | undefined;
 }
 
 /** What a route answers. */

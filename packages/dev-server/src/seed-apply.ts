@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { isRecord, normaliseSecretValue } from "./validation.js";
 import { SeedError, type Seed } from "./seed.js";
+import { applyE2eeBlock, applyEncryptedSecret, applyServiceToken } from "./seed-e2ee.js";
 import {
   Store,
   hashSecret,
@@ -32,7 +33,7 @@ type Obj = Record<string, unknown>;
 
 
 /** Reads typed fields at a location, recording problems instead of throwing. */
-class Reader {
+export class Reader {
   constructor(readonly problems: string[]) {}
 
   problem(at: string, message: string): void {
@@ -129,7 +130,7 @@ const readLifetime = (reader: Reader, raw: Obj, at: string): TokenLifetime => {
   return lifetime;
 };
 
-const applyProject = (store: Store, reader: Reader, raw: unknown, at: string, now: number): void => {
+const applyProject = (store: Store, reader: Reader, raw: unknown, at: string, now: number, projectKeys: Map<string, string>): void => {
   const obj = reader.obj(raw, at);
   if (!obj) return;
   const slug = reader.str(obj["slug"], `${at}.slug`, true);
@@ -151,6 +152,8 @@ const applyProject = (store: Store, reader: Reader, raw: unknown, at: string, no
     },
   );
   const project = store.addProject({ slug, environments, ...(id ? { id } : {}), ...(name ? { name } : {}) }, now);
+  const projectKey = obj["e2ee"] === undefined ? undefined : applyE2eeBlock(reader, project, obj["e2ee"], `${at}.e2ee`);
+  if (projectKey) projectKeys.set(project.id, projectKey);
 
   reader.list(obj["tags"], `${at}.tags`).forEach((tag, index) => {
     const tagAt = `${at}.tags[${index}]`;
@@ -187,7 +190,12 @@ const applyProject = (store: Store, reader: Reader, raw: unknown, at: string, no
     for (const [path, secrets] of Object.entries(reader.obj(folders, envAt) ?? {})) {
       const folder = store.ensureFolder(project, env, path, now);
       for (const [key, value] of Object.entries(reader.obj(secrets, `${envAt}.${path}`) ?? {})) {
-        applySecret(store, reader, project, folder, key, value, `${envAt}.${path}.${key}`, now);
+        if (project.e2ee) {
+          const plain = asValue(value) ?? (isRecord(value) ? asValue(value["value"]) : undefined);
+          const comment = isRecord(value) && typeof value["comment"] === "string" ? value["comment"] : "";
+          if (plain === undefined) reader.problem(`${envAt}.${path}.${key}`, "must be a value or {value, comment}");
+          else if (projectKey) applyEncryptedSecret(reader, project, folder, key, plain, comment, projectKey, now);
+        } else applySecret(store, reader, project, folder, key, value, `${envAt}.${path}.${key}`, now);
       }
     }
   }
@@ -433,12 +441,16 @@ export const applySeed = (store: Store, seed: Seed | unknown, now: number, sourc
   const scratch = new Store();
   const root = reader.obj(seed ?? {}, "seed") ?? {};
   for (const key of Object.keys(root)) {
-    if (key !== "projects" && key !== "identities") reader.problem(key, "unknown top-level key (expected projects, identities)");
+    if (key !== "projects" && key !== "identities" && key !== "serviceTokens") reader.problem(key, "unknown top-level key (expected projects, identities, serviceTokens)");
   }
-  reader.list(root["projects"], "projects").forEach((project, index) => applyProject(scratch, reader, project, `projects[${index}]`, now));
+  // Project keys of end-to-end encrypted projects live only while the seed is applied (to wrap them for tokens).
+  const projectKeys = new Map<string, string>();
+  reader.list(root["projects"], "projects").forEach((project, index) => applyProject(scratch, reader, project, `projects[${index}]`, now, projectKeys));
   reader.list(root["identities"], "identities").forEach((identity, index) => applyIdentity(scratch, reader, identity, `identities[${index}]`, now));
+  reader.list(root["serviceTokens"], "serviceTokens").forEach((token, index) => applyServiceToken(scratch, reader, token, `serviceTokens[${index}]`, projectKeys, now));
   if (problems.length > 0) throw new SeedError(source, problems);
   store.clear();
   for (const [id, project] of scratch.projects) store.projects.set(id, project);
   for (const [id, identity] of scratch.identities) store.identities.set(id, identity);
+  for (const [id, token] of scratch.serviceTokens) store.serviceTokens.set(id, token);
 };

@@ -15,6 +15,30 @@ import type { Role } from "./store.js";
 export interface Seed {
   projects?: SeedProject[];
   identities?: SeedIdentity[];
+  /** Legacy service tokens (for end-to-end encrypted projects, and raw ones). */
+  serviceTokens?: SeedServiceToken[];
+}
+
+/** A legacy end-to-end encrypted project: its secrets are stored encrypted with this key, which the server forgets. */
+export interface SeedE2ee {
+  /** 32 hex characters, as the dashboard generates. */
+  projectKey: string;
+  /** Members who get a copy of the key wrapped with tweetnacl's box for their public key (base64). */
+  members?: { name: string; publicKey: string }[];
+}
+
+export interface SeedServiceToken {
+  name: string;
+  /** Project slug. */
+  project: string;
+  /** `st.<id>.<secret>.<key>`, the key 32 hex characters; what a user puts in `INFISICAL_TOKEN`. */
+  token: string;
+  /** Default: the project's first environment, folder `/`. */
+  scopes?: { environment: string; secretPath?: string }[];
+  /** Default `["read"]`. */
+  permissions?: ("read" | "write")[];
+  /** Seconds from when the seed is applied; default: never expires. */
+  expiresIn?: number;
 }
 
 export interface SeedProject {
@@ -29,6 +53,8 @@ export interface SeedProject {
   tags?: (string | SeedTag)[];
   /** environment → folder path → key → value. Folders are created as needed. */
   secrets?: Record<string, Record<string, Record<string, SeedSecretValue>>>;
+  /** Makes the project end-to-end encrypted: `secrets` are then stored as ciphertext only (values or `{value, comment}`). */
+  e2ee?: SeedE2ee;
   /** environment → extra (empty) folder paths. */
   folders?: Record<string, string[]>;
   /** environment → folder path → ordered imports. */

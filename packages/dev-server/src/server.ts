@@ -15,6 +15,7 @@ import { RequestLog } from "./request-log.js";
 import { Router } from "./router.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
+import { encryptedSecretRoutes } from "./routes/encrypted-secrets.js";
 import { oidcRoutes } from "./routes/oidc.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { statusRoutes } from "./routes/status.js";
@@ -117,7 +118,7 @@ export const startDevServer = async (options: DevServerOptions = {}): Promise<De
   const log = options.log || undefined;
   const reset = (): void => applySeed(store, substituteSelf(seed, url), now(), seedSource);
   const app: App = { store, now, authSecret: options.authSecret ?? randomBytes(32).toString("hex"), v4, url: () => url, oidc, faults, requests, rateLimit, reset };
-  const router = new Router().add(...statusRoutes(), ...authRoutes(), ...secretRoutes({ v4 }), ...oidcRoutes(), ...adminRoutes());
+  const router = new Router().add(...statusRoutes(), ...authRoutes(), ...secretRoutes({ v4 }), ...encryptedSecretRoutes(), ...oidcRoutes(), ...adminRoutes());
 
   const dispatch = async (req: IncomingMessage, ctx: RequestContext): Promise<Reply> => {
     const match = router.match(ctx.method, ctx.path);

@@ -82,7 +82,71 @@ export interface Project {
   environments: Environment[];
   tags: Tag[];
   /** Keyed by `env\npath`, in creation order. */
-  folders: Map<string, Folder>;
+  folders: Map<string, Folder>;  /** Set for a legacy end-to-end encrypted project: its secrets live there, as ciphertext only. */
+  e2ee: E2eeProject | undefined;
+}
+
+/**
+ * A legacy end-to-end encrypted secret: the server holds only ciphertext (base64, AES-256-GCM with the project key,
+ * which the server never knows) and a blind index of the name, to find it by the name a request puts in its URL.
+ */
+export interface EncryptedSecret {
+  id: string;
+  environment: string;
+  /** Normalised folder path. */
+  path: string;
+  /** SHA-256 of the project's salt and the name: the name itself is not kept. */
+  blindIndex: string;
+  version: number;
+  secretKeyCiphertext: string;
+  secretKeyIV: string;
+  secretKeyTag: string;
+  secretValueCiphertext: string;
+  secretValueIV: string;
+  secretValueTag: string;
+  secretCommentCiphertext: string | null;
+  secretCommentIV: string | null;
+  secretCommentTag: string | null;
+  skipMultilineEncoding: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A member's copy of the project key, wrapped with tweetnacl's box (`ProjectKeys` on the real server). */
+export interface MemberKey {
+  id: string;
+  /** Who it is for (the seed's member name). */
+  receiver: string;
+  receiverPublicKey: string;
+  encryptedKey: string;
+  nonce: string;
+  senderPublicKey: string;
+}
+
+export interface E2eeProject {
+  /** Random per project; salts the blind indexes. */
+  blindIndexSalt: string;
+  secrets: EncryptedSecret[];
+  memberKeys: MemberKey[];
+}
+
+/** A legacy service token (`service-tokens` table): the secret is kept as a hash, the project key only wrapped. */
+export interface ServiceTokenRecord {
+  id: string;
+  name: string;
+  projectId: string;
+  /** SHA-256 of the token's secret part (the real server keeps a bcrypt hash). */
+  secretHash: string;
+  scopes: { environment: string; secretPath: string }[];
+  permissions: ("read" | "write")[];
+  /** The project key encrypted with the token's fourth part, which the server never sees. */
+  encryptedKey: string;
+  iv: string;
+  tag: string;
+  /** ms since epoch; undefined = never expires. */
+  expiresAt: number | undefined;
+  createdAt: number;
+  lastUsed: number | undefined;
 }
 
 export interface Membership {
@@ -230,6 +294,7 @@ export class Store {
   readonly identities = new Map<string, Identity>();
   readonly tokens = new Map<string, AccessTokenRecord>();
   readonly lockouts = new Map<string, Lockout>();
+  readonly serviceTokens = new Map<string, ServiceTokenRecord>();
 
   /** Empties everything (used before a seed is applied again). */
   clear(): void {
@@ -237,6 +302,7 @@ export class Store {
     this.identities.clear();
     this.tokens.clear();
     this.lockouts.clear();
+    this.serviceTokens.clear();
   }
 
   // ---- projects, environments, folders -------------------------------------------------------------
@@ -249,6 +315,7 @@ export class Store {
       environments: [],
       tags: [],
       folders: new Map(),
+      e2ee: undefined,
     };
     this.projects.set(project.id, project);
     for (const env of input.environments) this.addEnvironment(project, env, now);

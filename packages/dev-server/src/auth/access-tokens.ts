@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 
 import type { App, Authenticated, RequestContext } from "../context.js";
-import { badRequest, notFound, tokenError, unauthorized } from "../errors.js";
+import { badRequest, tokenError, unauthorized } from "../errors.js";
+import { authenticateServiceToken } from "./service-tokens.js";
 import { JwtError, signJwt, verifyJwt, type JwtPayload } from "../jwt.js";
 import type { AccessTokenRecord, AuthMethod, Identity, TokenLifetime } from "../store.js";
 
@@ -110,10 +111,7 @@ export const authenticate = (app: App, ctx: RequestContext): Authenticated => {
   const header = ctx.headers.authorization;
   const token = typeof header === "string" ? header.slice(7) : "";
   if (!token) throw unauthorized("Token missing");
-  if (token.startsWith("st.")) {
-    const [, id = ""] = token.split(".", 3);
-    throw notFound(`Service token with ID '${id}' not found`);
-  }
+  if (token.startsWith("st.")) return authenticateServiceToken(app, ctx, token);
   const payload = verifyServerJwt(app, token);
   if (payload["authTokenType"] !== "identityAccessToken") throw unauthorized("Token missing");
   const record = liveRecord(app, payload);
@@ -121,7 +119,7 @@ export const authenticate = (app: App, ctx: RequestContext): Authenticated => {
   record.numUses += 1;
   const identity = app.store.identity(record.identityId);
   if (!identity) throw unauthorized("No identity access token found");
-  return { identity, token: record };
+  return { identity, token: record, serviceToken: undefined };
 };
 
 /** `POST /api/v1/auth/token/renew`: checks the token like the real server and returns a NEW JWT. */

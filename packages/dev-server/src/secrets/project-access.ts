@@ -13,6 +13,14 @@ export interface ProjectRef {
  * neither id nor slug → 400, an unknown slug → 404 (500 on a late-2024 server), no membership → 403.
  */
 export const projectAccess = (app: App, auth: Authenticated, ref: ProjectRef): ProjectAccess => {
+  const access = anyProjectAccess(app, auth, ref);
+  // The raw endpoints decrypt on the server, which an end-to-end encrypted project has no key for (no project bot).
+  if (access.project.e2ee) throw badRequest("Project bot not found. Please upgrade your project.", "bot_not_found_error");
+  return access;
+};
+
+/** `projectAccess` without the raw endpoints' refusal of end-to-end encrypted projects. */
+export const anyProjectAccess = (app: App, auth: Authenticated, ref: ProjectRef): ProjectAccess => {
   if (ref.id) return requireMembership(auth.identity, ref.id, app.store.projectById(ref.id));
   if (!ref.slug) throw badRequest("You must provide projectSlug or workspaceId");
   const project = app.store.projectBySlug(ref.slug);
