@@ -70,6 +70,16 @@ describe("run", () => {
     expect(scripted.stdout).toBe("app=[MASKED]\n");
   });
 
+  it("takes the command after -- over INFISICAL_COMMAND, and refuses it with --command", async () => {
+    const env = universalEnv(server.url, { INFISICAL_COMMAND: "echo from-variable" });
+    const result = await cli(["run", "--", "sh", "-c", "echo from-arguments"], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("from-arguments\n");
+    const both = await cli(["run", "--command", "echo x", "--", "echo", "y"], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--command: give the command either after -- or with --command, not both.");
+  });
+
   it("reports a command that does not exist with 127, after fetching", async () => {
     const result = await cli(["run", "--", "definitely-not-a-command-4821"], universalEnv(server.url));
     expect(result.code).toBe(127);

@@ -33,10 +33,11 @@ export const runCommand = defineCommand<RunPlan>({
   configure(context) {
     const { values, rest } = context;
     const config = readFetchConfig({ values, env: context.env, conventions: context.conventions, cwd: context.cwd });
-    const script = values.string("command");
-    const shell = values.string("shell") ?? "/bin/sh";
     const given = rest !== undefined && rest.length > 0;
-    if (given && values.isSet("command")) {
+    // A command on the command line wins over INFISICAL_COMMAND, which a CI template may set for every job.
+    const script = given && values.source("command") === "env" ? undefined : values.string("command");
+    const shell = values.string("shell") ?? "/bin/sh";
+    if (given && script !== undefined) {
       values.problems.push(`${values.label("command")}: give the command either after -- or with --command, not both.`);
     }
     if (!given && script === undefined) {
