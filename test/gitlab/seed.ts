@@ -7,6 +7,13 @@ export const OIDC_IDENTITY_ID = "5b6f4a52-3d7e-4f99-9fa2-6d8bae2f4c55";
 /** What the project's id_tokens ask for, and the identity accepts. */
 export const AUDIENCE = "https://infisical.example.com";
 export const GITLAB_PROJECT_PATH = "acme/shop";
+/** An identity that logs in with AWS IAM; the dev server checks SigV4 signatures made with these keys. */
+export const AWS = {
+  identityId: "6c7a5b63-4e8f-4a00-8ab3-7e9cbf305d66",
+  accessKeyId: "AKIAGITLABRUNNER0001",
+  secretAccessKey: "gitlabRunner0EXAMPLE0secret0access0key00",
+  arn: "arn:aws:sts::123456789012:assumed-role/gitlab-runner/job-1",
+};
 
 export const PEM = [
   "-----BEGIN PRIVATE KEY-----",
@@ -38,6 +45,16 @@ export function gitlabSeed(): Seed {
     ],
     identities: [
       { name: "gitlab-ci", projects: { [PROJECT.slug]: "member" }, universalAuth: { clientId: CLIENT.clientId, clientSecrets: [CLIENT.clientSecret], accessTokenTTL: 3600 } },
+      {
+        id: AWS.identityId,
+        name: "gitlab-aws",
+        projects: { [PROJECT.slug]: "viewer" },
+        awsAuth: {
+          allowedAccountIds: "123456789012",
+          allowedPrincipalArns: "arn:aws:iam::123456789012:role/gitlab-runner",
+          credentials: [{ accessKeyId: AWS.accessKeyId, secretAccessKey: AWS.secretAccessKey, arn: AWS.arn }],
+        },
+      },
       {
         id: OIDC_IDENTITY_ID,
         name: "gitlab-oidc",
