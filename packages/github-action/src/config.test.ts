@@ -56,7 +56,23 @@ describe("parseConfig", () => {
   });
 
   it("refuses an unknown method with a suggestion", () => {
-    expect(problems({ ...universal, method: "odic" })).toEqual(['method: "odic" is not one of universal, oidc, aws-iam, token. Did you mean oidc?']);
+    expect(problems({ ...universal, method: "odic" })).toEqual(['method: "odic" is not one of universal, oidc, aws-iam, token, service-token. Did you mean oidc?']);
+  });
+
+  it("takes a service token from its input or INFISICAL_TOKEN, needing no project or environment", () => {
+    const token = "st.abc.def.0123456789abcdef0123456789abcdef";
+    const fromEnv = parseConfig(inputsWith({ method: "service-token" }), { ...runnerEnv, INFISICAL_TOKEN: token });
+    expect(fromEnv).toMatchObject({ auth: { method: "service-token", serviceToken: token }, projectId: undefined, projectSlug: undefined, environment: undefined });
+    const fromInput = parseConfig(inputsWith({ method: "service-token", "service-token": token, "env-slug": "prod", "revoke-token": "true" }), { ...runnerEnv, INFISICAL_TOKEN: "st.other.x.y" });
+    expect(fromInput).toMatchObject({ auth: { serviceToken: token }, environment: "prod" });
+    expect(fromInput.warnings).toContain("revoke-token is ignored with a service token: it is not an access token, and its owner manages it.");
+  });
+
+  it("refuses a missing or malformed service token without repeating it", () => {
+    expect(problems({ method: "service-token" })).toEqual(["service-token: required with method service-token. Set the input, or INFISICAL_TOKEN in the job's env."]);
+    const found = problems({ method: "service-token", "service-token": "eyJhbGciOiJIUzI1NiJ9.e30.sig-value-x" });
+    expect(found).toEqual(["service-token: not a service token (expected st.<id>.<secret>.<key>, 3 dot-separated parts given). For a machine identity use another method."]);
+    expect(found.join()).not.toContain("sig-value-x");
   });
 
   it("refuses both project-id and project-slug", () => {

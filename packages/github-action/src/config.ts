@@ -10,7 +10,8 @@ export type AuthPlan =
   | { method: "universal"; clientId: string; clientSecret: string }
   | { method: "oidc"; identityId: string; audience: string | undefined; requestUrl: string; requestToken: string }
   | { method: "aws-iam"; identityId: string; region: string; accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
-  | { method: "token"; token: string };
+  | { method: "token"; token: string }
+  | { method: "service-token"; serviceToken: string };
 
 /** Everything the action will do, validated before the first request. */
 export interface ActionConfig {
@@ -18,7 +19,8 @@ export interface ActionConfig {
   auth: AuthPlan;
   projectId: string | undefined;
   projectSlug: string | undefined;
-  environment: string;
+  /** Undefined only with a service token, whose scope then names it. */
+  environment: string | undefined;
   paths: string[];
   names: string[] | undefined;
   tags: string[] | undefined;
@@ -58,7 +60,7 @@ export function readInputs(env: RunnerEnv): Record<string, string | undefined> {
 
 const TRUE_WORDS = new Set(["true", "True", "TRUE"]);
 const FALSE_WORDS = new Set(["false", "False", "FALSE"]);
-const METHODS = ["universal", "oidc", "aws-iam", "token"] as const;
+const METHODS = ["universal", "oidc", "aws-iam", "token", "service-token"] as const;
 const EXPORT_TYPES: readonly ExportType[] = ["env", "output", "file", "none"];
 const FILE_FORMATS: readonly FileFormat[] = ["dotenv", "json", "yaml", "shell"];
 
@@ -169,14 +171,25 @@ export function parseConfig(inputs: Record<string, string | undefined>, env: Run
     case "token":
       auth = { method, token: required("token", "with method token") };
       break;
+    case "service-token": {
+      const serviceToken = inputs["service-token"] ?? (env["INFISICAL_TOKEN"]?.trim() || undefined);
+      if (serviceToken === undefined) problems.push("service-token: required with method service-token. Set the input, or INFISICAL_TOKEN in the job's env.");
+      else if (!/^st\.[^.\s]+\.[^.\s]+(\.[^.\s]+)?$/.test(serviceToken)) {
+        problems.push(`service-token: not a service token (expected st.<id>.<secret>.<key>, ${serviceToken.split(".").length} dot-separated parts given). For a machine identity use another method.`);
+      }
+      auth = { method, serviceToken: serviceToken ?? "" };
+      break;
+    }
   }
 
   // What to read.
   const projectId = inputs["project-id"];
   const projectSlug = inputs["project-slug"];
-  if (!projectId && !projectSlug) problems.push("project-slug: set project-slug or project-id.");
+  // A service token belongs to one project and names its environments: they are read from it when not given.
+  const fromToken = method === "service-token";
+  if (!projectId && !projectSlug && !fromToken) problems.push("project-slug: set project-slug or project-id.");
   if (projectId && projectSlug) problems.push("project-id: set only one of project-id and project-slug, not both.");
-  const environment = required("env-slug", "(the environment's slug, e.g. dev)");
+  const environment = fromToken ? inputs["env-slug"] : required("env-slug", "(the environment's slug, e.g. dev)");
   const paths = splitList((inputs["secret-path"] ?? "/").replace(/,/g, "\n"));
   for (const path of paths) {
     if (path.split("/").some((segment) => segment === ".." || segment === ".")) problems.push(`secret-path: "${path}" has a . or .. segment. Use an absolute folder path such as /app/db.`);
@@ -229,6 +242,7 @@ export function parseConfig(inputs: Record<string, string | undefined>, env: Run
     warnings,
   };
   if (config.names && config.recursive) warnings.push("recursive is ignored when secret-name is set.");
+  if (method === "service-token" && config.revokeToken) warnings.push("revoke-token is ignored with a service token: it is not an access token, and its owner manages it.");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

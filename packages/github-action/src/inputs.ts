@@ -17,7 +17,7 @@ export interface OutputSpec {
 
 export const INPUTS: readonly InputSpec[] = [
   // The official action's inputs.
-  { name: "method", default: "universal", description: "How to log in: `universal` (client id + secret), `oidc` (GitHub's OIDC token; needs `permissions: id-token: write`), `aws-iam` (AWS credentials of the job), or `token` (a ready access token)." },
+  { name: "method", default: "universal", description: "How to log in: `universal` (client id + secret), `oidc` (GitHub's OIDC token; needs `permissions: id-token: write`), `aws-iam` (AWS credentials of the job), `token` (a ready access token), or `service-token` (a legacy service token, for end-to-end encrypted projects)." },
   { name: "client-id", description: "Universal auth: the machine identity's client id." },
   { name: "client-secret", description: "Universal auth: the machine identity's client secret." },
   { name: "identity-id", description: "OIDC and AWS IAM: the machine identity's id." },
@@ -39,6 +39,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: "clean", default: "true", description: "Delete the file written by `export-type: file` in the post step, at the end of the job." },
   // Beyond the official action.
   { name: "token", description: "With `method: token`: an Infisical access token." },
+  { name: "service-token", description: "With `method: service-token`: a legacy service token `st.<id>.<secret>.<key>`; default: the job's `INFISICAL_TOKEN`. Only `st.<id>.<secret>` is sent: the key decrypts end-to-end encrypted projects on the runner. Without `project-id`/`project-slug` and `env-slug`, the token's project and its single scope's environment are used." },
   { name: "aws-region", description: "AWS IAM: the STS region to sign for; default `AWS_REGION`, then `AWS_DEFAULT_REGION`, then `us-east-1`." },
   { name: "file-format", default: "dotenv", description: "With `export-type: file`: `dotenv`, `json`, `yaml` or `shell` (`export NAME='value'` lines, safe to `source`)." },
   { name: "tags", description: "Only secrets carrying one of these tag slugs (commas or newlines)." },

@@ -8,8 +8,16 @@ import {
   type ExportVariable,
   type FetchSecretsResult,
   type HttpClient,
+  type ProjectRef,
+  type SecretsClient,
+  type Session,
+  ConfigError,
   createSecretsClient,
+  createServiceTokenSecretsClient,
   createSession,
+  getServiceTokenInfo,
+  parseServiceToken,
+  singleScope,
   fetchSecrets,
   masksFor,
   planExport,
@@ -49,15 +57,17 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
   // OIDC asks the runner's token service for a fresh JWT on every login attempt: one client for all of them.
   const tokenService = config.auth.method === "oidc" ? httpClient(config, env, runner, new URL(config.auth.requestUrl).origin) : undefined;
   try {
+    // The whole service token, and its key alone, are secrets too (only `st.<id>.<secret>` is ever sent).
+    if (config.auth.method === "service-token") runner.maskAll([config.auth.serviceToken, parseServiceToken(config.auth.serviceToken).key ?? config.auth.serviceToken]);
     const session = createSession(http, authConfig(config, runner, tokenService));
     const token = await session.token();
     runner.mask(token);
 
-    const where = `${config.projectSlug ?? config.projectId}/${config.environment} at ${config.paths.join(", ")}${config.recursive ? " (recursive)" : ""}`;
-    const result = await fetchSecrets(createSecretsClient(session), {
-      projectId: config.projectId,
-      projectSlug: config.projectSlug,
-      environment: config.environment,
+    const { client, project, environment } = await readTarget(config, session);
+    const where = `${project.projectSlug ?? project.projectId}/${environment} at ${config.paths.join(", ")}${config.recursive ? " (recursive)" : ""}`;
+    const result = await fetchSecrets(client, {
+      ...project,
+      environment,
       paths: config.paths,
       recursive: config.recursive,
       includeImports: config.includeImports,
@@ -78,9 +88,35 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
   }
 }
 
+/**
+ * The client, project and environment to read. A service token reads its own project (the id from
+ * `GET /api/v2/service-token` when none is given) and, without `env-slug`, the environment of its single scope; its
+ * client switches to the encrypted endpoints for an end-to-end encrypted project.
+ */
+async function readTarget(config: ActionConfig, session: Session): Promise<{ client: SecretsClient; project: ProjectRef; environment: string }> {
+  const auth = config.auth;
+  if (auth.method !== "service-token") {
+    return { client: createSecretsClient(session), project: { projectId: config.projectId, projectSlug: config.projectSlug }, environment: config.environment ?? "" };
+  }
+  const info = await getServiceTokenInfo(session);
+  const scope = singleScope(info);
+  const environment = config.environment ?? scope?.environment;
+  if (environment === undefined) {
+    const scopes = info.scopes.map((each) => `${each.environment}:${each.secretPath}`).join(", ") || "none";
+    throw new ConfigError([`env-slug: required, since the service token ${info.name || info.id} has ${info.scopes.length === 1 ? "a glob scope" : `${info.scopes.length} scopes`} (${scopes}). Set env-slug to one of them.`]);
+  }
+  return {
+    client: createServiceTokenSecretsClient(session, info, parseServiceToken(auth.serviceToken).key),
+    project: { projectId: config.projectId ?? info.projectId, projectSlug: config.projectSlug },
+    environment,
+  };
+}
+
 function authConfig(config: ActionConfig, runner: Runner, tokenService: HttpClient | undefined): AuthConfig {
   const auth = config.auth;
   switch (auth.method) {
+    case "service-token":
+      return { method: "service-token", serviceToken: auth.serviceToken };
     case "universal":
       return { method: "universal", clientId: auth.clientId, clientSecret: auth.clientSecret };
     case "token":
@@ -157,7 +193,8 @@ async function exportSecrets(result: FetchSecretsResult, config: ActionConfig, p
   const state: CleanupState = {
     domain: config.domain,
     ...(file?.clean ? { file: file.path } : {}),
-    ...(config.revokeToken ? { token } : {}),
+    // A service token is not revoked: the revoke endpoint only knows access tokens, and the token's owner manages it.
+    ...(config.revokeToken && config.auth.method !== "service-token" ? { token } : {}),
   };
   const stateText = writeGithubEnv([{ name: STATE_NAME, value: JSON.stringify(state) }], { platform });
 
