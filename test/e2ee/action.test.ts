@@ -76,8 +76,10 @@ describe("service token", () => {
     const wrong = await runStep({ inputs: { domain: server.url, method: "service-token", "service-token": "st.5e1a.not-the-secret.e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9" } });
     expect(wrong.exitCode).toBe(1);
     expect(wrong.errors.join("\n")).toContain("401 from GET /api/v2/service-token: Invalid service token");
+    expect(wrong.errors.join("\n")).toContain("copy the whole token again (st.<id>.<secret>.<key>) into the CI secret");
     const unknown = await runStep({ inputs: { domain: server.url, method: "service-token", "service-token": "st.gone.whatever.e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9" } });
     expect(unknown.errors.join("\n")).toContain("404 from GET /api/v2/service-token: Service token with ID 'gone' not found");
+    expect(unknown.errors.join("\n")).toContain("it was deleted or expired, or belongs to another server");
     expect({ wrong: wrong.env, unknown: unknown.env }).toEqual({ wrong: {}, unknown: {} });
   });
 
@@ -85,5 +87,18 @@ describe("service token", () => {
     const result = await runStep({ inputs: { domain: server.url, method: "service-token", "service-token": TOKENS.write } });
     expect(result.exitCode).toBe(1);
     expect(result.errors.join("\n")).toContain("env-slug: required, since the service token ci-write has 2 scopes (dev:/**, prod:/). Set env-slug to one of them.");
+  });
+});
+
+describe("expired service token", () => {
+  it("fails with the server's 403 and what to do, exporting nothing", async () => {
+    const token = server.store.serviceTokens.get(TOKENS.read.split(".")[1] ?? "");
+    if (!token) throw new Error("fixture: no read token");
+    token.expiresAt = Date.now() - 1000;
+    const result = await runStep({ inputs: { domain: server.url, method: "service-token" }, env: { INFISICAL_TOKEN: TOKENS.read } });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors.join("\n")).toContain("403 from GET /api/v2/service-token: Service token has expired");
+    expect(result.errors.join("\n")).toContain("create a new service token for the project and update INFISICAL_TOKEN");
+    expect(result.env).toEqual({});
   });
 });

@@ -94,6 +94,23 @@ function loginHint401(kind: string | undefined, message: string, context: Reques
   return `check the credentials for ${kind} auth`;
 }
 
+/** Legacy service tokens: the server's three refusals, and the raw endpoints refusing an end-to-end encrypted project. */
+function serviceTokenHint(status: number, message: string, serverError: string, domain: string): string | undefined {
+  if (status === 401 && /^invalid service token/i.test(message)) {
+    return "the service token's secret part is wrong: copy the whole token again (st.<id>.<secret>.<key>) into the CI secret";
+  }
+  if (status === 403 && /service token has expired/i.test(message)) {
+    return "the service token has expired and the server deleted it: create a new service token for the project and update INFISICAL_TOKEN";
+  }
+  if (status === 404 && /^service token with id/i.test(message)) {
+    return `no service token has this id on ${domain}: it was deleted or expired, or belongs to another server; check the token and the domain`;
+  }
+  if (status === 400 && serverError === "bot_not_found_error") {
+    return "the project is end-to-end encrypted, so the server cannot decrypt it: read it with its service token (method service-token), which decrypts on the runner";
+  }
+  return undefined;
+}
+
 /** What to do about an error status, or undefined when the server's message says enough. */
 export function apiErrorHint(input: ApiErrorHintInput): string | undefined {
   const { status, context } = input;
@@ -111,6 +128,9 @@ export function apiErrorHint(input: ApiErrorHintInput): string | undefined {
   if (!input.json && status !== 429 && status < 500) {
     return `the answer did not come from the Infisical API: check that the domain ${input.domain} is the Infisical server (not its web page, a different service or a proxy's page)`;
   }
+
+  const serviceToken = serviceTokenHint(status, message, serverError, input.domain);
+  if (serviceToken !== undefined) return serviceToken;
 
   if (status === 401) {
     if (kind !== undefined) return loginHint401(kind, message, context);
