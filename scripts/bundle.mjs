@@ -2,6 +2,7 @@
 // Builds the files users run: single-file ncc bundles under actions/, and the YAML around them.
 //   node scripts/bundle.mjs github     → actions/github/{main,post}.js + action.yml
 //   node scripts/bundle.mjs gitlab     → actions/gitlab/bin/secrets-action-gitlab.mjs + templates/secrets.yml
+//   node scripts/bundle.mjs circleci   → actions/circleci/secrets-action-circleci.mjs + orb.yml (packed orb)
 // The bundles are committed; CI rebuilds them and fails when they differ from what is committed.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -82,6 +83,25 @@ const targets = {
     rmSync(templateOut, { recursive: true, force: true });
     mkdirSync(join(dest, "templates"), { recursive: true });
     writeFileSync(join(dest, "templates/secrets.yml"), template);
+  },
+  circleci() {
+    // The orb: one self-contained CLI file, pinned by version and SHA-256 in the orb's install command (written into
+    // its source, commands/install.yml), and the orb packed from packages/circleci/orb/src as `circleci orb pack` does.
+    const dest = join(root, "actions/circleci");
+    rmSync(dest, { recursive: true, force: true });
+    mkdirSync(dest, { recursive: true });
+    const out = compile("packages/circleci/src/main.ts");
+    const files = readdirSync(out).filter((file) => file !== "package.json");
+    if (files.length !== 1 || files[0] !== "index.js") throw new Error(`circleci: the CLI must bundle to one file, got ${files.join(", ")}`);
+    const code = `#!/usr/bin/env node\n${readFileSync(join(out, "index.js"), "utf8")}`;
+    rmSync(out, { recursive: true, force: true });
+    writeFileSync(join(dest, "secrets-action-circleci.mjs"), code, { mode: 0o755 });
+    const sha256 = createHash("sha256").update(code).digest("hex");
+    writeFileSync(join(dest, "secrets-action-circleci.mjs.sha256"), `${sha256}  secrets-action-circleci.mjs\n`);
+    const orbOut = compile("packages/circleci/src/orb/print-orb.ts", { minify: false });
+    const orb = execFileSync(process.execPath, [join(orbOut, "index.js"), root, sha256], { encoding: "utf8" });
+    rmSync(orbOut, { recursive: true, force: true });
+    writeFileSync(join(dest, "orb.yml"), orb);
   },
 };
 
