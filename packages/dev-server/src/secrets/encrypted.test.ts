@@ -28,6 +28,7 @@ const READ_TOKEN = `st.7a1f.read-secret-0001.${TOKEN_KEY}`;
 const WRITE_TOKEN = `st.7a20.write-secret-0002.${TOKEN_KEY}`;
 const SHORT_TOKEN = `st.7a21.short-secret-0003.${TOKEN_KEY}`;
 const RAW_TOKEN = `st.7a22.raw-secret-0004.${TOKEN_KEY}`;
+const SCOPED_RAW_TOKEN = `st.7a23.raw-scoped-0005.${TOKEN_KEY}`;
 const bearer = (token: string): string => token.split(".").slice(0, 3).join(".");
 const member = nacl.box.keyPair();
 
@@ -53,13 +54,14 @@ const seed = (): Seed => ({
         prod: { "/": { PROD_ONLY: "prod-value-4410" } },
       },
     },
-    { slug: "modern", id: RAW_ID, environments: ["dev"], secrets: { dev: { "/": { MODERN: "server-decrypted-9001" } } } },
+    { slug: "modern", id: RAW_ID, environments: ["dev"], secrets: { dev: { "/": { MODERN: "server-decrypted-9001" }, "/app/api": { API_ONLY: "api-value-3" } } } },
   ],
   serviceTokens: [
     { name: "ci-read", project: "legacy", token: READ_TOKEN, scopes: [{ environment: "dev", secretPath: "/**" }] },
     { name: "ci-write", project: "legacy", token: WRITE_TOKEN, scopes: [{ environment: "dev", secretPath: "/" }], permissions: ["read", "write"] },
     { name: "short", project: "legacy", token: SHORT_TOKEN, expiresIn: 60 },
     { name: "modern", project: "modern", token: RAW_TOKEN },
+    { name: "modern-app", project: "modern", token: SCOPED_RAW_TOKEN, scopes: [{ environment: "dev", secretPath: "/app/**" }] },
   ],
 });
 
@@ -195,6 +197,18 @@ describe("end-to-end encrypted projects and service tokens", () => {
     // A service token of one project reads no other.
     const cross = await api.get<ErrorJson>(`/api/v3/secrets/raw${query({ workspaceId: RAW_ID, environment: "dev" })}`, bearer(READ_TOKEN));
     expect(cross.status).toBe(403);
+  });
+
+  it("keeps a service token to its folder globs and read permission on the raw endpoints too", async () => {
+    server = await startDevServer({ seed: seed() });
+    const api = client(server);
+    const token = bearer(SCOPED_RAW_TOKEN);
+    const root = await api.get<ErrorJson>(`/api/v3/secrets/raw${query({ workspaceId: RAW_ID, environment: "dev", secretPath: "/" })}`, token);
+    expect(root).toMatchObject({ status: 403, body: { error: "PermissionDenied" } });
+    const inside = await api.get<{ secrets: { secretKey: string }[] }>(`/api/v3/secrets/raw${query({ workspaceId: RAW_ID, environment: "dev", secretPath: "/app/api" })}`, token);
+    expect(inside.body.secrets.map((secret) => secret.secretKey)).toEqual(["API_ONLY"]);
+    const write = await api.post<ErrorJson>("/api/v3/secrets/raw/NEW", { workspaceId: RAW_ID, environment: "dev", secretPath: "/app/api", secretValue: "x" }, token);
+    expect(write.status).toBe(403);
   });
 
   it("holds a member's copy of the project key that tweetnacl opens with the member's private key", async () => {

@@ -76,7 +76,7 @@ const matchesFilters = (secret: Secret, tagIds: Set<string> | undefined, metadat
 
 /** `GET /api/v3/secrets/raw` and `GET /api/v4/secrets`. */
 export const listSecrets = (app: App, auth: Authenticated, input: ListInput): Record<string, unknown> => {
-  const access = projectAccess(app, auth, input.project);
+  const access = projectAccess(app, auth, input.project, { environment: input.environment, secretPath: input.secretPath, permission: "read" });
   const { project, membership } = access;
   const legacy = !app.v4;
   assertCan(membership, "read", undefined, { legacy, readKind: "describeSecret" });
@@ -159,7 +159,7 @@ const historicVersion = (folder: Folder, key: string, version: number): { secret
 
 /** `GET /api/v3/secrets/raw/:secretName` and `GET /api/v4/secrets/:secretName`. */
 export const getSecret = (app: App, auth: Authenticated, input: GetInput): Record<string, unknown> => {
-  const access = projectAccess(app, auth, input.project);
+  const access = projectAccess(app, auth, input.project, { environment: input.environment, secretPath: input.secretPath, permission: "read" });
   const { project, membership } = access;
   const legacy = !app.v4;
   const folder = app.store.folder(project, input.environment, input.secretPath);

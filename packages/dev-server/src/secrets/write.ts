@@ -125,7 +125,7 @@ const shapeWritten = (app: App, project: Project, folder: Folder, secret: Secret
 
 /** `POST .../raw/:secretName` and `POST /api/v4/secrets/:secretName`. */
 export const createSecret = (app: App, auth: Authenticated, input: CreateInput): Record<string, unknown> => {
-  const access = projectAccess(app, auth, input.project);
+  const access = projectAccess(app, auth, input.project, { environment: input.environment, secretPath: input.secretPath, permission: "write" });
   const { project, membership } = access;
   const folder = folderOrThrow(app, project, input, "CreateSecret");
   if (input.type === "personal") throw badRequest("Must be user to create personal secret");
@@ -139,7 +139,7 @@ export const createSecret = (app: App, auth: Authenticated, input: CreateInput):
 
 /** `PATCH .../raw/:secretName` and `PATCH /api/v4/secrets/:secretName`. */
 export const updateSecret = (app: App, auth: Authenticated, input: UpdateInput): Record<string, unknown> => {
-  const access = projectAccess(app, auth, input.project);
+  const access = projectAccess(app, auth, input.project, { environment: input.environment, secretPath: input.secretPath, permission: "write" });
   const { project, membership } = access;
   if (input.newSecretName === "") throw badRequest("New secret name cannot be empty");
   const folder = folderOrThrow(app, project, input, "UpdateSecret");
@@ -159,7 +159,7 @@ export const updateSecret = (app: App, auth: Authenticated, input: UpdateInput):
 
 /** `DELETE .../raw/:secretName` and `DELETE /api/v4/secrets/:secretName`. */
 export const deleteSecret = (app: App, auth: Authenticated, input: DeleteInput): Record<string, unknown> => {
-  const { project, membership } = projectAccess(app, auth, input.project);
+  const { project, membership } = projectAccess(app, auth, input.project, { environment: input.environment, secretPath: input.secretPath, permission: "write" });
   const folder = folderOrThrow(app, project, input, "DeleteSecret");
   if (input.type === "personal") throw badRequest("Must be user to delete personal secret");
   const secret = app.store.secret(folder, input.secretName);
@@ -171,7 +171,7 @@ export const deleteSecret = (app: App, auth: Authenticated, input: DeleteInput):
 
 /** `POST /api/v3/secrets/batch/raw` and `POST /api/v4/secrets/batch`. */
 export const createSecrets = (app: App, auth: Authenticated, target: Target, items: BatchItem[]): Record<string, unknown> => {
-  const access = projectAccess(app, auth, target.project);
+  const access = projectAccess(app, auth, target.project, { environment: target.environment, secretPath: target.secretPath, permission: "write" });
   const { project, membership } = access;
   const folder = folderOrThrow(app, project, target, "CreateManySecret");
   const existing = items.filter((item) => app.store.secret(folder, item.secretKey));
@@ -185,7 +185,7 @@ export const createSecrets = (app: App, auth: Authenticated, target: Target, ite
 
 /** `PATCH /api/v3/secrets/batch/raw` and `PATCH /api/v4/secrets/batch` (`mode`: failOnNotFound or upsert). */
 export const updateSecrets = (app: App, auth: Authenticated, target: Target, items: BatchItem[], mode: "failOnNotFound" | "upsert"): Record<string, unknown> => {
-  const access = projectAccess(app, auth, target.project);
+  const access = projectAccess(app, auth, target.project, { environment: target.environment, secretPath: target.secretPath, permission: "write" });
   const { project, membership } = access;
   if (!app.store.environment(project, target.environment)) {
     throw notFound(`Environment with slug '${target.environment}' in project with ID '${project.id}' not found`);
@@ -230,7 +230,7 @@ export const updateSecrets = (app: App, auth: Authenticated, target: Target, ite
 
 /** `DELETE /api/v3/secrets/batch/raw` and `DELETE /api/v4/secrets/batch`. */
 export const deleteSecrets = (app: App, auth: Authenticated, target: Target, items: BatchItem[]): Record<string, unknown> => {
-  const { project, membership } = projectAccess(app, auth, target.project);
+  const { project, membership } = projectAccess(app, auth, target.project, { environment: target.environment, secretPath: target.secretPath, permission: "write" });
   const folder = folderOrThrow(app, project, target, "DeleteManySecret");
   const found = items.map((item) => app.store.secret(folder, item.secretKey)).filter((secret): secret is Secret => secret !== undefined);
   const uniqueFound = [...new Set(found)];
