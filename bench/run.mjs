@@ -155,7 +155,28 @@ async function action() {
   console.log(`| ${coldMs.toFixed(1)} ms | ${bareMs.toFixed(1)} ms | ${(coldMs / bareMs).toFixed(2)}× | ${(bundleBytes / 1024).toFixed(0)} KiB |`);
 }
 
-const benches = { "core-list": coreList, action };
+/** The Redactor: `run`'s redacted pipe against `cat` alone, the Redactor in memory, and a naive replace-all. */
+async function redactor() {
+  const client = compile("src/redactor.ts");
+  const megabytes = Number(process.env.BENCH_REDACTOR_MB ?? 64);
+  const runs = Math.min(RUNS, 3);
+  const all = [];
+  for (let run = 0; run < runs; run++) all.push(JSON.parse(await runClient([client, String(megabytes), "1,100,1000"])).rows);
+  const rows = all[0].map((row, index) => {
+    const pick = (key) => median(all.map((rowsOfRun) => rowsOfRun[index][key]));
+    return { ...row, catMbps: pick("catMbps"), redactedMbps: pick("redactedMbps"), ratio: pick("ratio"), inMemoryMbps: pick("inMemoryMbps"), naiveMbps: pick("naiveMbps") };
+  });
+  console.log(`\n### Redactor: ${megabytes} MiB of build log through \`cat\`, with and without \`run\`'s redaction (median of ${runs} runs, node ${process.version})\n`);
+  console.log("| secrets | patterns (with encoded forms) | `cat` passthrough (MB/s) | `cat` through run's Redactor (MB/s) | share of passthrough | Redactor alone, in memory (MB/s) | naive replace-all (MB/s) |");
+  console.log("|---:|---:|---:|---:|---:|---:|---:|");
+  for (const row of rows) {
+    console.log(
+      `| ${row.secrets} | ${row.patterns} | ${row.catMbps.toFixed(0)} | ${row.redactedMbps.toFixed(0)} | ${(row.ratio * 100).toFixed(0)} % | ${row.inMemoryMbps.toFixed(0)} | ${row.naiveMbps.toFixed(1)} |`,
+    );
+  }
+}
+
+const benches = { "core-list": coreList, action, redactor };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   if (!benches[name]) {
