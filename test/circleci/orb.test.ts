@@ -4,12 +4,14 @@
  * only — against the dev server. Every step's log goes through the leak scanner.
  */
 import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "@secrets-action/dev-server";
 import { assertNoLeaks } from "../support/leak-scanner.js";
-import { CLI_PATH, type JobResult, type StepConfig, compileJob, createJob, readOrb, runJob, runOrbSteps } from "./support/circleci-runner.js";
+import { CLI_PATH, type JobResult, type StepConfig, compileJob, compileSteps, createJob, readOrb, runJob, runOrbSteps } from "./support/circleci-runner.js";
 import {
   ALL_SECRETS,
   AUDIENCE_IDENTITY,
@@ -81,6 +83,30 @@ describe("install", () => {
     expect(existsSync(join(job.home, ".secrets-action", "bin", "secrets-action-circleci"))).toBe(false);
     expect(readdirSync(join(job.home, ".secrets-action", "0.1.0"))).toEqual([]);
     expect(readFileSync(job.bashEnv, "utf8")).toBe("");
+  });
+
+  it("downloads <base-url>/v<version>/secrets-action-circleci.mjs from a mirror (or takes a file:// source) and checks it", async () => {
+    const served: string[] = [];
+    const mirror = createServer((request, response) => {
+      served.push(request.url ?? "");
+      if (request.url === "/releases/v0.1.0/secrets-action-circleci.mjs") response.end(readFileSync(CLI_PATH));
+      else response.writeHead(404).end("not found");
+    });
+    await new Promise<void>((resolveListen) => mirror.listen(0, "127.0.0.1", resolveListen));
+    try {
+      const base = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/releases`;
+      const result = await runOrbSteps([{ "infisical/install": { "base-url": base } }, { run: { name: "version", command: "secrets-action-circleci --version" } }]);
+      expectSteps(result, [0, 0]);
+      expect(served).toEqual(["/releases/v0.1.0/secrets-action-circleci.mjs"]);
+      expect(result.steps[0]?.log).toContain(`downloading secrets-action-circleci 0.1.0 from ${base}/v0.1.0/secrets-action-circleci.mjs`);
+      const missing = await runOrbSteps([{ "infisical/install": { "base-url": base, version: "9.9.9" } }]);
+      expectSteps(missing, [1]);
+      expect(missing.steps[0]?.log).toContain(`install: could not download ${base}/v9.9.9/secrets-action-circleci.mjs (curl exit 22)`);
+    } finally {
+      await new Promise((resolveClose) => mirror.close(resolveClose));
+    }
+    const fromFile = await runOrbSteps([{ "infisical/install": { source: `file://${CLI_PATH}` } }]);
+    expectSteps(fromFile, [0]);
   });
 
   it("says what to do when load runs before install", async () => {
@@ -300,5 +326,25 @@ describe("failures", () => {
     expectSteps(result, [0, 0, 0]);
     expect(dumped(result.job.home, ["PLAIN"])).toEqual({ PLAIN: SECRETS["PLAIN"] });
     assertNoLeaks(result.log, ALL_SECRETS);
+  });
+});
+
+describe("the orb's examples", () => {
+  it("compile against the orb: every command, job and parameter they use exists and has the right type", () => {
+    const orb = readOrb();
+    const workflowOnly = new Set(["context", "requires", "name", "filters", "matrix", "pre-steps", "post-steps"]);
+    let compiled = 0;
+    for (const [name, example] of Object.entries((orb as unknown as { examples: Record<string, { usage: { jobs?: Record<string, { steps: StepConfig[] }>; workflows: Record<string, { jobs: (string | Record<string, Record<string, unknown>>)[] }> } }> }).examples)) {
+      for (const job of Object.values(example.usage.jobs ?? {})) compiled += compileSteps(job.steps, orb).length;
+      for (const workflow of Object.values(example.usage.workflows)) {
+        for (const entry of workflow.jobs) {
+          const [jobName, args] = typeof entry === "string" ? [entry, {}] : (Object.entries(entry)[0] ?? ["", {}]);
+          if (!jobName.startsWith("infisical/")) continue;
+          const params = Object.fromEntries(Object.entries(args).filter(([key]) => !workflowOnly.has(key))) as Parameters<typeof compileJob>[1];
+          compiled += compileJob(jobName.slice("infisical/".length), params, orb).length;
+        }
+      }
+      expect(compiled, name).toBeGreaterThan(0);
+    }
   });
 });
