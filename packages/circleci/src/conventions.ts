@@ -22,6 +22,7 @@ function workingDirectory(env: Env): string | undefined {
   return dir;
 }
 
+/** The CircleCI CLI: `exec` (the shared `run`), `export` and `load`, with CircleCI's variables and hints. */
 export const circleciConventions: CiConventions = {
   program: PROGRAM,
   version: VERSION,

@@ -18,11 +18,13 @@ export interface YMap {
   entries: [YScalar, YNode][];
 }
 
+/** A block sequence. */
 export interface YSeq {
   kind: "seq";
   items: YNode[];
 }
 
+/** Anything the emitter writes. */
 export type YNode = YScalar | YMap | YSeq;
 
 const BEST_INDENT = 4;
