@@ -71,6 +71,7 @@ describe("install", () => {
     expect(result.steps[2]?.log).toBe("secrets-action-circleci 0.1.0\n");
     // The PATH line is added once, however often install runs.
     expect(readFileSync(result.job.bashEnv, "utf8").split("\n").filter((line) => line.startsWith("export PATH="))).toHaveLength(1);
+    assertNoLeaks(result.log, ALL_SECRETS);
   });
 
   it("refuses a file whose SHA-256 differs from the pinned one, and installs nothing", async () => {
@@ -83,6 +84,7 @@ describe("install", () => {
     expect(existsSync(join(job.home, ".secrets-action", "bin", "secrets-action-circleci"))).toBe(false);
     expect(readdirSync(join(job.home, ".secrets-action", "0.1.0"))).toEqual([]);
     expect(readFileSync(job.bashEnv, "utf8")).toBe("");
+    assertNoLeaks(result.log, ALL_SECRETS);
   });
 
   it("downloads <base-url>/v<version>/secrets-action-circleci.mjs from a mirror (or takes a file:// source) and checks it", async () => {
@@ -102,17 +104,20 @@ describe("install", () => {
       const missing = await runOrbSteps([{ "infisical/install": { "base-url": base, version: "9.9.9" } }]);
       expectSteps(missing, [1]);
       expect(missing.steps[0]?.log).toContain(`install: could not download ${base}/v9.9.9/secrets-action-circleci.mjs (curl exit 22)`);
+      assertNoLeaks(result.log + missing.log, ALL_SECRETS);
     } finally {
       await new Promise((resolveClose) => mirror.close(resolveClose));
     }
     const fromFile = await runOrbSteps([{ "infisical/install": { source: `file://${CLI_PATH}` } }]);
     expectSteps(fromFile, [0]);
+    assertNoLeaks(fromFile.log, ALL_SECRETS);
   });
 
   it("says what to do when load runs before install", async () => {
     const result = await runOrbSteps([{ "infisical/load": dev }], { env: universalContext(server) });
     expectSteps(result, [1]);
     expect(result.steps[0]?.log).toBe("load: the secrets-action CLI is not installed in this job. Run the orb's install command in an earlier step.\n");
+    assertNoLeaks(result.log, ALL_SECRETS);
   });
 });
 
@@ -303,6 +308,7 @@ describe("OIDC", () => {
     expect(errors[1]).toContain("nothing was sent to the server");
     expect(server.requests.count()).toBe(0);
     expect(readFileSync(result.job.bashEnv, "utf8")).not.toContain("SECRETS_ACTION_EOF_");
+    assertNoLeaks(result.log, ALL_SECRETS);
   });
 });
 
