@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
-import { type Redactor, createPatternRedactor, redactionPatterns } from "@secrets-action/core";
+import { type CompiledPatterns, type Redactor, compilePatterns, createPatternRedactor, redactionPatterns } from "@secrets-action/core";
 import type { SignalSource } from "./command.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -24,6 +24,11 @@ export interface RunRedactedOptions {
   readonly cwd?: string;
   /** Texts to redact, expanded as core's redactionPatterns does (lines, JSON leaves, base64, URL and JSON forms). */
   readonly secrets: readonly string[];
+  /**
+   * The patterns already compiled (core's compilePatterns over redactionPatterns): then `secrets` and `minLength`
+   * are not used. For callers that run several commands with the same secrets, and for benchmarks.
+   */
+  readonly compiled?: CompiledPatterns;
   /** Shorter texts are not redacted (default core's DEFAULT_MASK_MIN_LENGTH). */
   readonly minLength?: number;
   /** What a secret becomes (default `[MASKED]`). */
@@ -113,14 +118,15 @@ function pump(source: Readable, redactor: Redactor, destination: Writable): { do
 
 /** Runs the command; never rejects (a start failure is a result with 126 or 127). */
 export function runRedacted(options: RunRedactedOptions): Promise<RunRedactedResult> {
-  const patterns = redactionPatterns(options.secrets, {
-    ...(options.minLength === undefined ? {} : { minLength: options.minLength }),
-    includeEncodedForms: true,
-  });
+  const compiled =
+    options.compiled ??
+    compilePatterns(
+      redactionPatterns(options.secrets, { ...(options.minLength === undefined ? {} : { minLength: options.minLength }), includeEncodedForms: true }),
+    );
   const replacement = options.replacement === undefined ? {} : { replacement: options.replacement };
-  // One redactor per stream: each keeps its own held bytes, so interleaved writes cannot mix.
-  const outRedactor = createPatternRedactor(patterns, replacement);
-  const errRedactor = createPatternRedactor(patterns, replacement);
+  // One redactor per stream, each with its own held bytes so interleaved writes cannot mix, on one automaton.
+  const outRedactor = createPatternRedactor(compiled, replacement);
+  const errRedactor = createPatternRedactor(compiled, replacement);
   const signals = options.signals ?? process;
   const forwardSignals = options.forwardSignals ?? FORWARDED_SIGNALS;
   const forwarded: NodeJS.Signals[] = [];

@@ -2,10 +2,13 @@ export { DEFAULT_MASK_MIN_LENGTH, masksFor, type MaskOptions, type Masks } from 
 export { encodedForms } from "./encoded-forms.js";
 export { jsonLeaves, type JsonLeaves } from "./json-leaves.js";
 export { redactionPatterns, type RedactionPatternOptions } from "./redaction-patterns.js";
-export { buildByteAutomaton, nextState, type ByteAutomaton } from "./byte-automaton.js";
+export { buildByteAutomaton, codeNode, nextState, type ByteAutomaton, type ByteAutomatonOptions } from "./byte-automaton.js";
 export {
+  compilePatterns,
   createPatternRedactor,
   createRedactor,
+  type CompilePatternsOptions,
+  type CompiledPatterns,
   type PatternRedactorOptions,
   type Redactor,
   type RedactorOptions,

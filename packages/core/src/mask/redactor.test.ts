@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRedactStream } from "./redact-stream.js";
-import { createPatternRedactor, createRedactor, type Redactor } from "./redactor.js";
+import { compilePatterns, createPatternRedactor, createRedactor, type Redactor } from "./redactor.js";
 import { redactionPatterns } from "./redaction-patterns.js";
 
 const REPLACEMENT = Buffer.from("[X]");
@@ -64,17 +64,57 @@ describe("createPatternRedactor", () => {
         fc.uniqueArray(fc.oneof(secretArb, byteSecretArb), { minLength: 1, maxLength: 6, selector: (s) => Buffer.from(s).toString("hex") }),
         fc.array(fc.oneof(secretArb, byteSecretArb, fc.constantFrom(...ALPHABET, "[", "]", "X"), fc.uint8Array({ maxLength: 6 })), { maxLength: 30 }),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-        (secrets, pieces, seed) => {
+        // Full rows for every node (the default), for the root only, or for a few: the list paths are exercised too.
+        fc.constantFrom(undefined, 0, 16, 64),
+        (secrets, pieces, seed, maxFullRowEntries) => {
           const patterns = secrets.map((s) => Buffer.from(s));
           const input = Buffer.concat(pieces.map((piece) => Buffer.from(piece)));
           const expected = naiveRedact(input, patterns, REPLACEMENT);
           const [cuts] = fc.sample(cutsFor(input.length), { numRuns: 1, seed });
-          const output = runChunked(createPatternRedactor(secrets, { replacement: REPLACEMENT }), input, cuts ?? []);
+          const options = maxFullRowEntries === undefined ? { replacement: REPLACEMENT } : { replacement: REPLACEMENT, maxFullRowEntries };
+          const output = runChunked(createPatternRedactor(secrets, options), input, cuts ?? []);
           expect(output.toString("hex")).toBe(expected.toString("hex"));
           for (const pattern of patterns) expect(output.includes(pattern)).toBe(false);
         },
       ),
       { numRuns: 1500 },
+    );
+  });
+
+  it("matches the reference with the skipping filter: secrets of 4 bytes or more, strides 1 to 8, any chunking", () => {
+    // Few bytes, so secrets share grams and prefixes, and near-misses (a secret less its last byte) are common.
+    const longSecret = fc.array(fc.constantFrom("a", "b", "c", "é"), { minLength: 4, maxLength: 14 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(longSecret, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.oneof(longSecret, longSecret.map((secret) => secret.slice(0, -1)), fc.constantFrom("a", "b", "c", "é", " ", "\n")), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.constantFrom(undefined, 0, 64),
+        (secrets, pieces, seed, maxFullRowEntries) => {
+          const compiled = compilePatterns(secrets, maxFullRowEntries === undefined ? {} : { maxFullRowEntries });
+          expect(compiled.filter).toBeDefined();
+          const input = Buffer.from(pieces.join(""));
+          const [cuts] = fc.sample(cutsFor(input.length), { numRuns: 1, seed });
+          const output = runChunked(createPatternRedactor(compiled, { replacement: REPLACEMENT }), input, cuts ?? []);
+          expect(output.toString("hex")).toBe(naiveRedact(input, secrets.map((secret) => Buffer.from(secret)), REPLACEMENT).toString("hex"));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("gives the same output with and without the filter, fed one byte at a time", () => {
+    const longSecret = fc.array(fc.constantFrom("a", "b", "é"), { minLength: 4, maxLength: 10 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(fc.uniqueArray(longSecret, { minLength: 1, maxLength: 5 }), fc.array(fc.oneof(longSecret, fc.constantFrom("a", "b", "é", "x")), { maxLength: 25 }), (secrets, pieces) => {
+        const input = Buffer.from(pieces.join(""));
+        const cuts = Array.from({ length: input.length }, (_, i) => i);
+        const filtered = runChunked(createPatternRedactor(compilePatterns(secrets), { replacement: REPLACEMENT }), input, cuts);
+        const plain = runChunked(createPatternRedactor(compilePatterns(secrets, { filter: false }), { replacement: REPLACEMENT }), input, cuts);
+        expect(filtered.equals(plain)).toBe(true);
+        expect(filtered.equals(naiveRedact(input, secrets.map((secret) => Buffer.from(secret)), REPLACEMENT))).toBe(true);
+      }),
+      { numRuns: 400 },
     );
   });
 
@@ -136,6 +176,15 @@ describe("createPatternRedactor", () => {
     expect(other.transform(Buffer.from("password1")).toString()).toBe("[MASKED]");
     expect(other.transform(Buffer.from("2")).toString()).toBe("");
     expect(other.transform(Buffer.from("x")).toString()).toBe("2x");
+  });
+
+  it("makes independent Redactors from one compiled automaton", () => {
+    const compiled = compilePatterns(["hunter22-secret"]);
+    const out = createPatternRedactor(compiled);
+    const err = createPatternRedactor(compiled);
+    const printed = [out.transform(Buffer.from("a hunter22")), err.transform(Buffer.from("b hunter2")), out.transform(Buffer.from("-secret!")), err.transform(Buffer.from("2-x"))];
+    expect(Buffer.concat([printed[0] ?? Buffer.alloc(0), printed[2] ?? Buffer.alloc(0), out.flush()]).toString()).toBe("a [MASKED]!");
+    expect(Buffer.concat([printed[1] ?? Buffer.alloc(0), printed[3] ?? Buffer.alloc(0), err.flush()]).toString()).toBe("b hunter22-x");
   });
 
   it("handles a long line and a secret split across many chunks", () => {

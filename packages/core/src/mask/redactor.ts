@@ -16,9 +16,11 @@
  *   printed, because then they were not a secret. The longest hold is the longest pattern less one byte.
  *
  * Cost: one pass of an Aho-Corasick automaton over bytes (see byte-automaton.ts), linear in the input whatever the
- * number of secrets, plus a step per reported match.
+ * number of secrets, plus a step per reported match. Over ordinary output that pass is one table lookup a byte: the
+ * automaton's row codes say when to stop and look (a pattern ends, or the text is deep in a pattern).
  */
-import { buildByteAutomaton } from "./byte-automaton.js";
+import { type ByteAutomaton, buildByteAutomaton } from "./byte-automaton.js";
+import { type GramFilter, buildGramFilter, nextFlagged } from "./gram-filter.js";
 import { DEFAULT_MASK_MIN_LENGTH } from "./masks-for.js";
 import { redactionPatterns } from "./redaction-patterns.js";
 
@@ -65,18 +67,60 @@ export function createRedactor(secrets: readonly string[], options: RedactorOpti
 export interface PatternRedactorOptions {
   /** What each pattern is replaced with (default "[MASKED]"). */
   replacement?: string | Uint8Array;
+  /** The automaton's budget of full-row entries (see buildByteAutomaton; default 2 Mi); unused with compiled patterns. */
+  maxFullRowEntries?: number;
+}
+
+/** Patterns compiled once, to share between Redactors (a command's stdout and stderr): one automaton, built once. */
+export interface CompiledPatterns {
+  readonly automaton: ByteAutomaton;
+  /** The skipping pre-filter, when every pattern is at least 4 bytes long. */
+  readonly filter: GramFilter | undefined;
+}
+
+/** Options of {@link compilePatterns}. */
+export interface CompilePatternsOptions {
+  /** The automaton's budget of full-row entries (see buildByteAutomaton; default 2 Mi). Tests set it low. */
+  maxFullRowEntries?: number;
+  /** Skip ahead with the gram filter when every pattern is 4 bytes or longer (default true; tests turn it off). */
+  filter?: boolean;
+}
+
+/** Compiles patterns (strings are matched as UTF-8) for {@link createPatternRedactor}. */
+export function compilePatterns(patterns: readonly (string | Uint8Array)[], options: CompilePatternsOptions = {}): CompiledPatterns {
+  const bytes = patterns.map((pattern) => (typeof pattern === "string" ? Buffer.from(pattern, "utf8") : pattern));
+  const automaton = buildByteAutomaton(bytes, options.maxFullRowEntries === undefined ? {} : { maxFullRowEntries: options.maxFullRowEntries });
+  return { automaton, filter: options.filter === false ? undefined : buildGramFilter(bytes) };
 }
 
 /**
  * A Redactor for exactly these patterns (strings are matched as UTF-8), with no expansion: the building block of
- * createRedactor, for callers that already have their patterns, for tests and for benchmarks.
+ * createRedactor, for callers that already have their patterns, for tests and for benchmarks. Give it patterns
+ * compiled with {@link compilePatterns} to make several Redactors from one automaton.
  */
-export function createPatternRedactor(patterns: readonly (string | Uint8Array)[], options: PatternRedactorOptions = {}): Redactor {
-  const automaton = buildByteAutomaton(patterns.map((pattern) => (typeof pattern === "string" ? Buffer.from(pattern, "utf8") : pattern)));
+export function createPatternRedactor(patterns: readonly (string | Uint8Array)[] | CompiledPatterns, options: PatternRedactorOptions = {}): Redactor {
+  const { automaton, filter } = isCompiled(patterns)
+    ? patterns
+    : compilePatterns(patterns, options.maxFullRowEntries === undefined ? {} : { maxFullRowEntries: options.maxFullRowEntries });
+  const stride = filter?.stride ?? 1;
   const replacementOption = options.replacement ?? "[MASKED]";
   const replacement = typeof replacementOption === "string" ? Buffer.from(replacementOption, "utf8") : Buffer.from(replacementOption);
-  const { depth, fail, hasOutput, isEnd, outputLink, liveDepth, startsPattern, fullRow, fullNext, childStart, childCount, childByte, childNode } =
-    automaton;
+  const {
+    depth,
+    fail,
+    hasOutput,
+    isEnd,
+    outputLink,
+    liveDepth,
+    byteClass,
+    classCount,
+    rows,
+    rowCode,
+    childStart,
+    childCount,
+    childByte,
+    childNode,
+  } = automaton;
   const patternCount = isEnd.reduce((sum, end) => sum + end, 0);
 
   // Absolute byte positions in the stream. Bytes before `decided` have been printed (or replaced); bytes from
@@ -159,35 +203,79 @@ export function createPatternRedactor(patterns: readonly (string | Uint8Array)[]
     const base = consumed;
     const length = chunk.length;
     let s = state;
-    for (let i = 0; i < length; i++) {
-      let byte = chunk[i]!;
-      if (s === 0 && startsPattern[byte] === 0) {
-        // From the root, bytes that start no pattern lead back to the root: skip them in a tight loop.
-        do i++;
-        while (i < length && startsPattern[(byte = chunk[i]!)] === 0);
-        if (i === length) break;
-      }
-      // nextState, inlined: a full row answers at once; otherwise the child list, then the failure link.
-      for (;;) {
-        const row = fullRow[s]!;
-        if (row >= 0) {
-          s = fullNext[row * 256 + byte]!;
-          break;
-        }
-        const start = childStart[s]!;
-        const end = start + childCount[s]!;
-        let next = -1;
-        for (let slot = start; slot < end; slot++) {
-          if (childByte[slot] === byte) {
-            next = childNode[slot]!;
+    let i = 0;
+    // With the filter: the flagged position the automaton must read past before the filter takes over again.
+    let mustPass = -1;
+    while (i < length) {
+      let stepped = false;
+      if (matchStart.length === 0) {
+        if (filter !== undefined) {
+          // No match can start before the live prefix: from there the filter skips to the next possible match.
+          const from = i - depth[s]!;
+          if (from > mustPass && from >= 0) {
+            const flagged = nextFlagged(filter, chunk, from, length);
+            mustPass = flagged;
+            i = Math.max(from, flagged - stride + 1);
+            s = 0;
+          }
+          // Up to the end of the flagged gram nothing can be decided: read at one lookup a byte, as below.
+          const stop = Math.min(length, mustPass + 4);
+          if (i < stop && s < rows) {
+            let code = s * classCount;
+            let next = 0;
+            for (; i < stop; i++) {
+              next = rowCode[code + byteClass[chunk[i]!]!]!;
+              if (next < 0) break;
+              code = next;
+            }
+            if (i === stop) {
+              s = code / classCount;
+              continue;
+            }
+            s = -1 - next;
+            stepped = true;
+          }
+        } else if (s < rows) {
+          // Ordinary output: one lookup a byte, for as long as the next node has a full row and ends no pattern.
+          let code = s * classCount;
+          let next = 0;
+          for (; i < length; i++) {
+            next = rowCode[code + byteClass[chunk[i]!]!]!;
+            if (next < 0) break;
+            code = next;
+          }
+          if (i === length) {
+            s = code / classCount;
             break;
           }
+          s = -1 - next;
+          stepped = true;
         }
-        if (next >= 0) {
-          s = next;
-          break;
+      }
+      if (!stepped) {
+        // nextState, inlined: a full row answers at once; otherwise the child list, then the failure link.
+        const byte = chunk[i]!;
+        for (;;) {
+          if (s < rows) {
+            const code = rowCode[s * classCount + byteClass[byte]!]!;
+            s = code >= 0 ? code / classCount : -1 - code;
+            break;
+          }
+          const start = childStart[s]!;
+          const end = start + childCount[s]!;
+          let next = -1;
+          for (let slot = start; slot < end; slot++) {
+            if (childByte[slot] === byte) {
+              next = childNode[slot]!;
+              break;
+            }
+          }
+          if (next >= 0) {
+            s = next;
+            break;
+          }
+          s = fail[s]!;
         }
-        s = fail[s]!;
       }
       if (hasOutput[s] === 1 || matchStart.length > 0) {
         state = s;
@@ -196,6 +284,7 @@ export function createPatternRedactor(patterns: readonly (string | Uint8Array)[]
         decide(consumed - liveDepth[state]!);
         s = state;
       }
+      i++;
     }
     state = s;
     consumed = base + length;
@@ -239,4 +328,8 @@ export function createPatternRedactor(patterns: readonly (string | Uint8Array)[]
       return held.length;
     },
   };
+}
+
+function isCompiled(patterns: readonly (string | Uint8Array)[] | CompiledPatterns): patterns is CompiledPatterns {
+  return !Array.isArray(patterns) && "automaton" in patterns;
 }
