@@ -12,7 +12,9 @@
  *   and sets it as the variable the id_tokens entry names, as GitLab would.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { type DevServer, startDevServer } from "@secrets-action/dev-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
@@ -76,6 +78,22 @@ describe("the GitLab component", () => {
     expect(expanded["deploy"]?.image).toMatchObject({ name: "node:22-alpine" });
     expect(expanded["deploy"]?.variables).toMatchObject({ INFISICAL_DOMAIN: server.url, INFISICAL_PROJECT_SLUG: PROJECT.slug, INFISICAL_COMMAND: "./deploy.sh" });
     expect(expanded[".secrets-action"]?.id_tokens).toEqual({ INFISICAL_ID_TOKEN: { aud: "https://app.infisical.com" } });
+  });
+
+  it("has a project pipeline that validates, and whose check passes on the committed files and fails on a changed CLI", async () => {
+    const projectCi = readFileSync(new URL("../../actions/gitlab/.gitlab-ci.yml", import.meta.url), "utf8");
+    const listed = await pipeline({ ciYaml: projectCi, list: true });
+    expect(listed.exitCode, listed.output).toBe(0);
+    expect(listed.output).toMatch(/^check-cli\s+check\s+on_success/m);
+    // The check job's script, run by a shell in the project as a runner would (its image only provides node).
+    const script = (parse(projectCi) as { "check-cli": { script: string[] } })["check-cli"].script.join("\n");
+    const check = (env: Record<string, string> = {}) => spawnSync("sh", ["-e", "-c", script], { cwd: listed.repo, env: { ...process.env, ...env }, encoding: "utf8" });
+    const ok = check();
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("secrets-action 0.1.0");
+    expect(check({ CI_COMMIT_TAG: "9.9.9" }).status).not.toBe(0);
+    appendFileSync(join(listed.repo, "bin/secrets-action-gitlab.mjs"), "\n");
+    expect(check().status).not.toBe(0);
   });
 
   describe("with universal auth", () => {

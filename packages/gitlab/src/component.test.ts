@@ -88,4 +88,15 @@ describe("the component template", () => {
     // Inputs reach shell text only through variables: nothing in the scripts is interpolated at include time.
     for (const line of [...(job?.before_script ?? []), ...(job?.script ?? []), ...(job?.after_script ?? [])]) expect(line).not.toContain("$[[");
   });
+
+  it("is documented: the README's input table lists every input with its default", () => {
+    const readme = readFileSync(join(project, "README.md"), "utf8");
+    for (const [name, input] of Object.entries(inputs)) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
+      expect(row, `README row for ${name}`).toBeDefined();
+      const shown = name === "cli-sha256" ? "the pinned file's" : typeof input.default === "string" ? `\`${input.default === "" ? '""' : input.default}\`` : `\`${String(input.default)}\``;
+      expect(row?.split(" | ")[1], name).toBe(shown);
+    }
+  });
 });
+

@@ -52,7 +52,7 @@ export const runCommand = defineCommand<RunPlan>({
     const short = loaded.secrets.filter((secret) => masksFor(secret.key, secret.value, { minLength: plan.config.maskMinLength }).warnings.length > 0);
     if (short.length > 0) {
       log.warn(
-        `${short.length === 1 ? "1 secret is" : `${short.length} secrets are`} (or contain lines or fields) shorter than ${context.values.label("mask-min-length")} ${plan.config.maskMinLength} and not redacted: ${short.map((secret) => secret.key).join(", ")}. Lower ${context.values.label("mask-min-length")} to redact them.`,
+        `${short.length === 1 ? "1 secret is (or contains lines or fields)" : `${short.length} secrets are (or contain lines or fields)`} shorter than ${context.values.label("mask-min-length")} ${plan.config.maskMinLength} and not redacted: ${short.map((secret) => secret.key).join(", ")}. Lower ${context.values.label("mask-min-length")} to redact them.`,
       );
     }
     const env: Record<string, string> = {};
