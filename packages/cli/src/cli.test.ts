@@ -199,6 +199,16 @@ describe("the command line", () => {
     expect(result.stderr).toBe("sa-test: error: rnu: unknown command. Did you mean run? Commands: run, export; see sa-test --help.\n");
   });
 
+  it("warns when a credential is given as a flag", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-flag-secret-"));
+    const env = universalEnv(server.url);
+    delete env["INFISICAL_CLIENT_SECRET"];
+    const result = await cli(["export", "--client-secret", CLIENT.clientSecret, "-o", "x.env"], env, dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("sa-test: warning: --client-secret was given on the command line, where other processes on the runner can read it; set INFISICAL_CLIENT_SECRET instead.");
+    expect(result.stderr).not.toContain(CLIENT.clientSecret);
+  });
+
   it("takes a flag over its variable, and an empty variable as unset", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cli-precedence-"));
     const env = universalEnv(server.url, { INFISICAL_SECRET_PATH: "/nowhere", INFISICAL_TAGS: "" });

@@ -103,6 +103,13 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     problems.push(`${parsed.rest.join(" ")}: unexpected arguments after --; ${command.name} runs no command.`);
   }
 
+  for (const [option, occurrences] of parsed.flags) {
+    const spec = table.find((candidate) => candidate.name === option);
+    if (spec?.secret === true && accepted.has(option)) {
+      log.warn(`${occurrences[0]?.spelled ?? `--${option}`} was given on the command line, where other processes on the runner can read it; set ${spec.env?.[0] ?? "its variable"} instead.`);
+    }
+  }
+
   const context: CommandContext = { name: command.name, values, rest: parsed.rest, env, conventions, io, log, cwd: options.cwd ?? process.cwd() };
   try {
     const work = command.prepare(context);
