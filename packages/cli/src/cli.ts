@@ -4,7 +4,7 @@
  */
 import type { Writable } from "node:stream";
 import { errorMessage, isSecretsActionError } from "@secrets-action/core";
-import { closest } from "./closest.js";
+import { closest } from "@secrets-action/core/inputs";
 import type { CliIo, Command, CommandContext } from "./command.js";
 import { exportCommand } from "./commands/export.js";
 import { runCommand } from "./commands/run.js";

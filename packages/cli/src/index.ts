@@ -35,7 +35,7 @@ export {
   type HttpSettings,
   type ReadFetchConfigOptions,
 } from "./fetch-config.js";
-export { createCliHttpClient, proxyFromEnv } from "./http.js";
+export { createCliHttpClient } from "./http.js";
 export {
   loadSecrets,
   openSession,
@@ -59,4 +59,3 @@ export { exportCommand, formatForPath, outputProblem, type ExportPlan } from "./
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { renderGeneralHelp, renderCommandHelp } from "./help.js";
 export { EXIT } from "./exit-codes.js";
-export { closest, editDistance } from "./closest.js";

@@ -3,7 +3,7 @@
  * problems instead of throwing, and every message names the option the way the user set it — `--domain` when given
  * as a flag, `INFISICAL_DOMAIN` when read from the environment.
  */
-import { closest } from "./closest.js";
+import { closest } from "@secrets-action/core/inputs";
 import { type OptionSpec, optionSpec } from "./options.js";
 import type { FlagOccurrence } from "./parse-args.js";
 

@@ -2,7 +2,7 @@
  * The command line, read once: `<program> [options] <command> [options] [--] [command to run…]`. Syntax only — which
  * options a command takes and what their values mean is checked later, so that every problem is reported together.
  */
-import { closest } from "./closest.js";
+import { closest } from "@secrets-action/core/inputs";
 import type { OptionSpec } from "./options.js";
 
 /** One occurrence of a flag, with how the user spelled it (for messages). */

@@ -6,3 +6,4 @@ export * from "./http/index.js";
 export * from "./auth/index.js";
 export * from "./mask/index.js";
 export * from "./e2ee/index.js";
+export { closest, editDistance } from "./suggest.js";

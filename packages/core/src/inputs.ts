@@ -5,3 +5,4 @@
 export * from "./errors.js";
 export { isLoopbackHost, normaliseDomain, type NormalisedDomain } from "./http/domain.js";
 export { useBaselineWasmCompiler } from "./http/wasm.js";
+export { closest, editDistance } from "./suggest.js";

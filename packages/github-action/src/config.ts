@@ -1,5 +1,5 @@
 import { isAbsolute, join, normalize, resolve } from "node:path";
-import { ConfigError, isSecretsActionError, normaliseDomain } from "@secrets-action/core/inputs";
+import { ConfigError, closest, isSecretsActionError, normaliseDomain } from "@secrets-action/core/inputs";
 import { INPUTS } from "./inputs.js";
 
 export type ExportType = "env" | "output" | "file" | "none";
@@ -70,24 +70,6 @@ export function splitList(value: string | undefined): string[] {
     .split(/[\n,]/)
     .map((item) => item.trim())
     .filter((item) => item !== "");
-}
-
-function closest(word: string, options: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0] ?? 0;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j] ?? 0;
-        row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length] ?? Number.POSITIVE_INFINITY;
-  };
-  const best = options.map((option) => ({ option, score: distance(word.toLowerCase(), option) })).sort((a, b) => a.score - b.score)[0];
-  return best && best.score <= 3 ? best.option : undefined;
 }
 
 /** Parses every input into one config, collecting every problem; throws one ConfigError listing them all. */

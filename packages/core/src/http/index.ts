@@ -4,7 +4,7 @@ export { normaliseDomain, isLoopbackHost, type NormalisedDomain } from "./domain
 export { ApiError, isApiError, type ApiErrorInfo } from "./api-error.js";
 export { apiErrorHint, type ApiErrorHintInput } from "./api-error-hint.js";
 export { NetworkError, type NetworkErrorInfo } from "./network-error.js";
-export { bypassesProxy, type ProxyOptions } from "./proxy.js";
+export { bypassesProxy, proxyFromEnvironment, type ProxyOptions } from "./proxy.js";
 export { userAgent, type UserAgentOptions } from "./user-agent.js";
 export { backoffDelay, type BackoffOptions } from "./backoff.js";
 export { parseRetryAfter, parseRetryAfterText } from "./retry-after.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bypassesProxy, describeProxy, parseProxyUrl, proxyFor } from "./proxy.js";
+import { bypassesProxy, describeProxy, parseProxyUrl, proxyFor, proxyFromEnvironment } from "./proxy.js";
 
 const url = (text: string): URL => new URL(text);
 
@@ -49,5 +49,16 @@ describe("proxyFor", () => {
   it("rejects unsupported proxies and never shows proxy credentials", () => {
     expect(() => parseProxyUrl("socks5://p:1080", "https proxy")).toThrow(/socks5:\/\/ proxies are not supported/);
     expect(describeProxy(parseProxyUrl("http://user:pa55@proxy.corp:3128", "x"))).toBe("http://proxy.corp:3128");
+  });
+});
+
+describe("proxyFromEnvironment", () => {
+  it("reads the proxy variables in upper or lower case, upper case first, leaving out empty ones", () => {
+    expect(proxyFromEnvironment({ HTTPS_PROXY: "http://a:3128", http_proxy: "http://b:3128", NO_PROXY: "", no_proxy: "internal" })).toEqual({
+      httpsProxy: "http://a:3128",
+      httpProxy: "http://b:3128",
+      noProxy: "internal",
+    });
+    expect(proxyFromEnvironment({})).toEqual({});
   });
 });

@@ -115,3 +115,19 @@ export function proxyFor(target: URL, options: ProxyOptions | undefined): URL | 
 export function describeProxy(proxy: URL): string {
   return `${proxy.protocol}//${proxy.host}`;
 }
+
+/**
+ * The proxy settings in a job's environment — `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, upper or lower case as curl
+ * reads them. Front doors pass their environment in; core itself never reads `process.env`.
+ */
+export function proxyFromEnvironment(env: Readonly<Record<string, string | undefined>>): ProxyOptions {
+  const pick = (name: string): string | undefined => env[name] || env[name.toLowerCase()] || undefined;
+  const proxy: { httpsProxy?: string; httpProxy?: string; noProxy?: string } = {};
+  const https = pick("HTTPS_PROXY");
+  const http = pick("HTTP_PROXY");
+  const no = pick("NO_PROXY");
+  if (https) proxy.httpsProxy = https;
+  if (http) proxy.httpProxy = http;
+  if (no) proxy.noProxy = no;
+  return proxy;
+}
