@@ -13,6 +13,7 @@ import {
   createSession,
   errorMessage,
   fetchSecrets,
+  invalidNameOptions,
   planExport,
 } from "@secrets-action/core";
 import type { CiConventions } from "./conventions.js";
@@ -150,8 +151,7 @@ export async function loadSecrets(config: FetchConfig, context: LoadContext, opt
       {
         prefix: config.prefix,
         suffix: config.suffix,
-        normalise: config.invalidNames === "normalise",
-        strict: config.invalidNames === "fail",
+        ...invalidNameOptions(config.invalidNames),
         allowReserved: config.allowReserved,
         platform: context.platform ?? process.platform,
         ...(options.inputNames ? { inputNames: options.inputNames } : {}),

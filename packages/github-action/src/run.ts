@@ -20,6 +20,7 @@ import {
   singleScope,
   fetchSecrets,
   masksFor,
+  invalidNameOptions,
   planExport,
   writeDotenv,
   writeGithubEnv,
@@ -171,8 +172,7 @@ async function exportSecrets(result: FetchSecretsResult, config: ActionConfig, p
         {
           prefix: config.prefix,
           suffix: config.suffix,
-          normalise: config.invalidNames === "normalise",
-          strict: config.invalidNames === "fail",
+          ...invalidNameOptions(config.invalidNames),
           allowReserved: config.allowReserved,
           platform,
           inputNames: { prefix: "env-prefix", suffix: "env-suffix", normalise: "invalid-names: normalise", allowReserved: "allow-reserved-names", strict: "invalid-names: fail" },

@@ -3,6 +3,8 @@ export { ENV_NAME_PATTERN, invalidEnvNameReason, isValidEnvName, normaliseEnvNam
 export { RESERVED_NAMES, reservedNameReason, type ReservedName, type ReservedNameOptions } from "./reserved.js";
 export {
   planExport,
+  invalidNameOptions,
+  type InvalidNamePolicy,
   type ExportEntry,
   type ExportPlan,
   type ExportProblem,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isSecretsActionError } from "../errors.js";
 import { ExportError } from "./export-error.js";
 import { isValidEnvName } from "./names.js";
-import { planExport, type ExportSecret } from "./plan.js";
+import { invalidNameOptions, planExport, type ExportSecret } from "./plan.js";
 import { reservedNameReason } from "./reserved.js";
 
 const secret = (key: string, value = "v-" + key): ExportSecret => ({ key, value });
@@ -188,5 +188,14 @@ describe("planExport", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("invalidNameOptions", () => {
+  it("maps the front doors' invalid-names setting to the planner's options", () => {
+    expect(invalidNameOptions("skip")).toEqual({ normalise: false, strict: false });
+    expect(invalidNameOptions("normalise")).toEqual({ normalise: true, strict: false });
+    expect(invalidNameOptions("fail")).toEqual({ normalise: false, strict: true });
+    expect(planExport([{ key: "my-key", value: "v" }], invalidNameOptions("normalise")).entries.map((e) => e.name)).toEqual(["my_key"]);
   });
 });

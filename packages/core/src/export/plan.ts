@@ -70,6 +70,14 @@ const LINUX_MAX_VARIABLE_BYTES = 131_072;
 /** Windows limits one environment variable's value to 32,767 characters. */
 const WINDOWS_MAX_VALUE_CHARS = 32_767;
 
+/** The front doors' one setting for names that cannot be exported as they are (`invalid-names`). */
+export type InvalidNamePolicy = "skip" | "normalise" | "fail";
+
+/** `invalid-names: skip | normalise | fail` as planExport's `normalise` and `strict` options. */
+export function invalidNameOptions(policy: InvalidNamePolicy): Pick<PlanExportOptions, "normalise" | "strict"> {
+  return { normalise: policy === "normalise", strict: policy === "fail" };
+}
+
 /**
  * Decide the name of every secret: apply case, prefix and suffix, then the name rules, the reserved list and the
  * platform's limits, collecting every problem. Invalid names are skipped and reserved or unexportable ones refused,
