@@ -104,7 +104,7 @@ describe("run", () => {
     expect(errors).toEqual([
       "sa-test: error: --format: not an option of run (it belongs to export). See sa-test run --help.",
       'sa-test: error: --domain: "app.infisical.com" has no scheme. Did you mean "https://app.infisical.com"?',
-      'sa-test: error: INFISICAL_METHOD: "odic" is not one of universal, oidc, aws-iam, token. Did you mean oidc?',
+      'sa-test: error: INFISICAL_METHOD: "odic" is not one of universal, oidc, aws-iam, token, service-token. Did you mean oidc?',
       "sa-test: error: --project-slug (or INFISICAL_PROJECT_SLUG): required. Set the project's slug, or --project-id.",
       "sa-test: error: --env-slug (or INFISICAL_ENV_SLUG): required (the environment's slug, e.g. dev).",
       'sa-test: error: --recursive: "yes" is not a boolean. Use true or false.',

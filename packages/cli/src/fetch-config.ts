@@ -14,7 +14,8 @@ export type AuthPlan =
   | { readonly method: "universal"; readonly clientId: string; readonly clientSecret: string }
   | { readonly method: "oidc"; readonly identityId: string; readonly jwt: string; readonly variable: string }
   | { readonly method: "aws-iam"; readonly identityId: string; readonly region: string; readonly credentials: AwsCredentials }
-  | { readonly method: "token"; readonly token: string };
+  | { readonly method: "token"; readonly token: string }
+  | { readonly method: "service-token"; readonly serviceToken: string };
 
 /** The HTTP side: server, headers, CA, time budget. */
 export interface HttpSettings {
@@ -30,7 +31,8 @@ export interface FetchConfig extends HttpSettings {
   readonly auth: AuthPlan;
   readonly projectId: string | undefined;
   readonly projectSlug: string | undefined;
-  readonly environment: string;
+  /** Undefined only with a service token, whose single scope then names it. */
+  readonly environment: string | undefined;
   readonly paths: readonly string[];
   readonly names: readonly string[] | undefined;
   readonly tags: readonly string[] | undefined;
@@ -79,11 +81,12 @@ export function readFetchConfig(options: ReadFetchConfigOptions): FetchConfig {
 
   const projectId = values.string("project-id");
   const projectSlug = values.string("project-slug");
-  if (projectId === undefined && projectSlug === undefined) problems.push(`${values.ways("project-slug")}: required. Set the project's slug, or --project-id.`);
+  const fromServiceToken = auth.method === "service-token";
+  if (projectId === undefined && projectSlug === undefined && !fromServiceToken) problems.push(`${values.ways("project-slug")}: required. Set the project's slug, or --project-id.`);
   if (projectId !== undefined && projectSlug !== undefined) {
     problems.push(`${values.label("project-id")}: set only one of project-id and project-slug, not both (${values.label("project-slug")} is set too).`);
   }
-  const environment = values.required("env-slug", "(the environment's slug, e.g. dev)");
+  const environment = fromServiceToken ? values.string("env-slug") : values.required("env-slug", "(the environment's slug, e.g. dev)");
   const paths = values.list("secret-path");
   for (const path of paths) {
     if (path.split("/").some((segment) => segment === ".." || segment === ".")) {
@@ -199,6 +202,13 @@ function readAuth(options: ReadFetchConfigOptions): AuthPlan {
     }
     case "token":
       return { method, token: values.required("token", `with ${methodLabel}`) };
+    case "service-token": {
+      const serviceToken = values.required("service-token", `with ${methodLabel}`);
+      if (serviceToken !== "" && !/^st\.[^.\s]+\.[^.\s]+(\.[^.\s]+)?$/.test(serviceToken)) {
+        problems.push(`${values.label("service-token")}: not a service token (expected st.<id>.<secret>.<key>, ${serviceToken.split(".").length} dot-separated parts given). For a machine identity use another method.`);
+      }
+      return { method, serviceToken };
+    }
   }
   // Unreachable: the switch covers AUTH_METHODS.
   throw new Error(`unhandled method ${String(method satisfies never)} of ${AUTH_METHODS.join(", ")}`);

@@ -9,7 +9,8 @@ import {
   type InfisicalHttpClient,
   type MergedSecret,
   type Session,
-  createSecretsClient,
+  parseServiceToken,
+  readTarget,
   createSession,
   errorMessage,
   fetchSecrets,
@@ -53,6 +54,8 @@ export function authConfig(auth: AuthPlan): AuthConfig {
       return { method: "aws-iam", identityId: auth.identityId, region: auth.region, credentials: auth.credentials };
     case "token":
       return { method: "token", accessToken: auth.token };
+    case "service-token":
+      return { method: "service-token", serviceToken: auth.serviceToken };
   }
 }
 
@@ -67,6 +70,9 @@ export function planCredentials(auth: AuthPlan): string[] {
       return [auth.credentials.secretAccessKey, auth.credentials.sessionToken ?? ""].filter((text) => text !== "");
     case "token":
       return [auth.token];
+    case "service-token":
+      // The whole token, and its key alone: both decrypt the project.
+      return [auth.serviceToken, parseServiceToken(auth.serviceToken).key ?? auth.serviceToken];
   }
 }
 
@@ -95,7 +101,7 @@ export async function openSession(config: FetchConfig, context: LoadContext): Pr
       closed = true;
       try {
         // The token of a login lives only as long as this command needs it; one handed in (--token) is its owner's.
-        if (config.auth.method !== "token") await session.revoke();
+        if (config.auth.method !== "token" && config.auth.method !== "service-token") await session.revoke();
       } catch (error) {
         context.log.warn(`could not revoke the access token: ${errorMessage(error)}. It expires on its own at the end of its TTL.`);
       } finally {
@@ -106,11 +112,17 @@ export async function openSession(config: FetchConfig, context: LoadContext): Pr
 }
 
 /** Fetches and merges what the config asks for with a logged-in session. */
-export function fetchWith(open: OpenSession, config: FetchConfig): Promise<FetchSecretsResult> {
-  return fetchSecrets(createSecretsClient(open.session), {
+export async function fetchWith(open: OpenSession, config: FetchConfig): Promise<FetchSecretsResult> {
+  // A service token reads its own project and scope, decrypting end-to-end encrypted projects on the runner.
+  const { client, project, environment } = await readTarget(open.session, authConfig(config.auth), {
     projectId: config.projectId,
     projectSlug: config.projectSlug,
     environment: config.environment,
+    environmentInput: "env-slug",
+  });
+  return fetchSecrets(client, {
+    ...project,
+    environment,
     paths: config.paths,
     recursive: config.recursive,
     includeImports: config.includeImports,

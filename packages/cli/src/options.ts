@@ -42,7 +42,7 @@ export interface OptionSpec {
 export const DEFAULT_DOMAIN = "https://app.infisical.com";
 
 /** The login methods, as the GitHub Action names them. */
-export const AUTH_METHODS = ["universal", "oidc", "aws-iam", "token"] as const;
+export const AUTH_METHODS = ["universal", "oidc", "aws-iam", "token", "service-token"] as const;
 export type AuthMethodName = (typeof AUTH_METHODS)[number];
 
 /** The file formats of `export`, each written by core and read back exactly by its own parser. */
@@ -155,6 +155,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     secret: true,
     placeholder: "TOKEN",
     description: "Method token: an access token obtained elsewhere. It is used as is and never revoked.",
+  },
+  {
+    name: "service-token",
+    type: "string",
+    group: "auth",
+    env: ["INFISICAL_SERVICE_TOKEN", "INFISICAL_TOKEN"],
+    secret: true,
+    placeholder: "TOKEN",
+    description:
+      "Method service-token: a legacy service token st.<id>.<secret>.<key>, for end-to-end encrypted projects. Only st.<id>.<secret> is sent; the key decrypts on the runner. Without a project and environment, the token's own are used.",
   },
   {
     name: "aws-region",

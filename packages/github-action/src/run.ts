@@ -8,16 +8,9 @@ import {
   type ExportVariable,
   type FetchSecretsResult,
   type HttpClient,
-  type ProjectRef,
-  type SecretsClient,
-  type Session,
-  ConfigError,
-  createSecretsClient,
-  createServiceTokenSecretsClient,
   createSession,
-  getServiceTokenInfo,
   parseServiceToken,
-  singleScope,
+  readTarget,
   fetchSecrets,
   masksFor,
   invalidNameOptions,
@@ -60,11 +53,17 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
   try {
     // The whole service token, and its key alone, are secrets too (only `st.<id>.<secret>` is ever sent).
     if (config.auth.method === "service-token") runner.maskAll([config.auth.serviceToken, parseServiceToken(config.auth.serviceToken).key ?? config.auth.serviceToken]);
-    const session = createSession(http, authConfig(config, runner, tokenService));
+    const auth = authConfig(config, runner, tokenService);
+    const session = createSession(http, auth);
     const token = await session.token();
     runner.mask(token);
 
-    const { client, project, environment } = await readTarget(config, session);
+    const { client, project, environment } = await readTarget(session, auth, {
+      projectId: config.projectId,
+      projectSlug: config.projectSlug,
+      environment: config.environment,
+      environmentInput: "env-slug",
+    });
     const where = `${project.projectSlug ?? project.projectId}/${environment} at ${config.paths.join(", ")}${config.recursive ? " (recursive)" : ""}`;
     const result = await fetchSecrets(client, {
       ...project,
@@ -87,30 +86,6 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
   } finally {
     await Promise.all([http.close(), tokenService?.close()]);
   }
-}
-
-/**
- * The client, project and environment to read. A service token reads its own project (the id from
- * `GET /api/v2/service-token` when none is given) and, without `env-slug`, the environment of its single scope; its
- * client switches to the encrypted endpoints for an end-to-end encrypted project.
- */
-async function readTarget(config: ActionConfig, session: Session): Promise<{ client: SecretsClient; project: ProjectRef; environment: string }> {
-  const auth = config.auth;
-  if (auth.method !== "service-token") {
-    return { client: createSecretsClient(session), project: { projectId: config.projectId, projectSlug: config.projectSlug }, environment: config.environment ?? "" };
-  }
-  const info = await getServiceTokenInfo(session);
-  const scope = singleScope(info);
-  const environment = config.environment ?? scope?.environment;
-  if (environment === undefined) {
-    const scopes = info.scopes.map((each) => `${each.environment}:${each.secretPath}`).join(", ") || "none";
-    throw new ConfigError([`env-slug: required, since the service token ${info.name || info.id} has ${info.scopes.length === 1 ? "a glob scope" : `${info.scopes.length} scopes`} (${scopes}). Set env-slug to one of them.`]);
-  }
-  return {
-    client: createServiceTokenSecretsClient(session, info, parseServiceToken(auth.serviceToken).key),
-    project: { projectId: config.projectId ?? info.projectId, projectSlug: config.projectSlug },
-    environment,
-  };
 }
 
 function authConfig(config: ActionConfig, runner: Runner, tokenService: HttpClient | undefined): AuthConfig {

@@ -11,3 +11,4 @@ export {
 } from "./service-token.js";
 export { createEncryptedSecretsClient, decryptListBody, decryptSecretRecord } from "./encrypted-secrets.js";
 export { createServiceTokenSecretsClient, isEndToEndEncryptedProject } from "./service-token-client.js";
+export { readTarget, type ReadTarget, type ReadTargetOptions } from "./read-target.js";

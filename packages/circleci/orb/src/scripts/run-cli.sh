@@ -21,7 +21,7 @@ for name in DOMAIN METHOD IDENTITY_ID AWS_REGION PROJECT_SLUG PROJECT_ID ENV_SLU
 done
 
 # Credentials are never parameters: each of these names the variable (in a context or the project) that holds one.
-for name in CLIENT_ID CLIENT_SECRET TOKEN; do
+for name in CLIENT_ID CLIENT_SECRET TOKEN SERVICE_TOKEN; do
   param="PARAM_$name"
   variable="${!param:-}"
   [ -n "$variable" ] || continue
