@@ -201,7 +201,7 @@ describe("the GitLab component", () => {
     it("lists every configuration problem and sends nothing", () => {
       const log = result.logs["misconfigured"] ?? "";
       expect(result.output).toMatch(/misconfigured finished in .* FAIL 2/);
-      expect(log).toContain('secrets-action: error: INFISICAL_METHOD: "odic" is not one of universal, oidc, aws-iam, token. Did you mean oidc?');
+      expect(log).toContain('secrets-action: error: INFISICAL_METHOD: "odic" is not one of universal, oidc, aws-iam, token, service-token. Did you mean oidc?');
       expect(log).toContain("secrets-action: error: --env-slug (or INFISICAL_ENV_SLUG): required (the environment's slug, e.g. dev).");
       expect(log).toContain("secrets-action: error: 2 problems; nothing was sent to the server.");
     });
