@@ -10,10 +10,9 @@ import {
   type MergedSecret,
   type Session,
   parseServiceToken,
-  readTarget,
+  fetchFor,
   createSession,
   errorMessage,
-  fetchSecrets,
   invalidNameOptions,
   planExport,
 } from "@secrets-action/core";
@@ -112,24 +111,9 @@ export async function openSession(config: FetchConfig, context: LoadContext): Pr
 }
 
 /** Fetches and merges what the config asks for with a logged-in session. */
-export async function fetchWith(open: OpenSession, config: FetchConfig): Promise<FetchSecretsResult> {
+export function fetchWith(open: OpenSession, config: FetchConfig): Promise<FetchSecretsResult> {
   // A service token reads its own project and scope, decrypting end-to-end encrypted projects on the runner.
-  const { client, project, environment } = await readTarget(open.session, authConfig(config.auth), {
-    projectId: config.projectId,
-    projectSlug: config.projectSlug,
-    environment: config.environment,
-    environmentInput: "env-slug",
-  });
-  return fetchSecrets(client, {
-    ...project,
-    environment,
-    paths: config.paths,
-    recursive: config.recursive,
-    includeImports: config.includeImports,
-    names: config.names,
-    tags: config.tags,
-    onCollision: config.onCollision,
-  });
+  return fetchFor(open.session, authConfig(config.auth), { ...config, environmentInput: "env-slug" });
 }
 
 /** What a secrets command works with. Nothing here is printed; `sensitive` is what must never be. */

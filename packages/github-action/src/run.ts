@@ -10,8 +10,7 @@ import {
   type HttpClient,
   createSession,
   parseServiceToken,
-  readTarget,
-  fetchSecrets,
+  fetchFor,
   masksFor,
   invalidNameOptions,
   planExport,
@@ -58,23 +57,8 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
     const token = await session.token();
     runner.mask(token);
 
-    const { client, project, environment } = await readTarget(session, auth, {
-      projectId: config.projectId,
-      projectSlug: config.projectSlug,
-      environment: config.environment,
-      environmentInput: "env-slug",
-    });
-    const where = `${project.projectSlug ?? project.projectId}/${environment} at ${config.paths.join(", ")}${config.recursive ? " (recursive)" : ""}`;
-    const result = await fetchSecrets(client, {
-      ...project,
-      environment,
-      paths: config.paths,
-      recursive: config.recursive,
-      includeImports: config.includeImports,
-      names: config.names,
-      tags: config.tags,
-      onCollision: config.onCollision,
-    });
+    const result = await fetchFor(session, auth, { ...config, environmentInput: "env-slug" });
+    const where = `${result.project.projectSlug ?? result.project.projectId}/${result.environment} at ${config.paths.join(", ")}${config.recursive ? " (recursive)" : ""}`;
     // A renewal during a long fetch brings a new token: mask it too.
     const latest = session.current()?.accessToken;
     if (latest && latest !== token) runner.mask(latest);

@@ -11,4 +11,4 @@ export {
 } from "./service-token.js";
 export { createEncryptedSecretsClient, decryptListBody, decryptSecretRecord } from "./encrypted-secrets.js";
 export { createServiceTokenSecretsClient, isEndToEndEncryptedProject } from "./service-token-client.js";
-export { readTarget, type ReadTarget, type ReadTargetOptions } from "./read-target.js";
+export { fetchFor, readTarget, type FetchForOptions, type FetchForResult, type ReadTarget, type ReadTargetOptions } from "./read-target.js";

@@ -1,6 +1,7 @@
 import type { AuthConfig } from "../auth/types.js";
 import { ConfigError } from "../errors.js";
 import { createSecretsClient, type SecretsClient } from "../secrets/client.js";
+import { fetchSecrets, type FetchSecretsOptions, type FetchSecretsResult } from "../secrets/fetch.js";
 import type { Authorized, ProjectRef } from "../secrets/types.js";
 import { createServiceTokenSecretsClient } from "./service-token-client.js";
 import { getServiceTokenInfo, parseServiceToken, singleScope } from "./service-token.js";
@@ -43,4 +44,30 @@ export async function readTarget(session: Authorized, auth: AuthConfig, options:
     project: { projectId: options.projectId ?? info.projectId, projectSlug: options.projectSlug },
     environment,
   };
+}
+
+/** What a front door asks for: a fetch whose project and environment a service token may fill in. */
+export interface FetchForOptions extends Omit<FetchSecretsOptions, "environment">, ReadTargetOptions {}
+
+/** The fetch's result, with the project and environment it read. */
+export interface FetchForResult extends FetchSecretsResult {
+  project: ProjectRef;
+  environment: string;
+}
+
+/** `readTarget` then `fetchSecrets`: what every front door does once it is logged in. */
+export async function fetchFor(session: Authorized, auth: AuthConfig, options: FetchForOptions): Promise<FetchForResult> {
+  const { client, project, environment } = await readTarget(session, auth, options);
+  const result = await fetchSecrets(client, {
+    ...project,
+    environment,
+    paths: options.paths,
+    recursive: options.recursive,
+    includeImports: options.includeImports,
+    expandReferences: options.expandReferences,
+    names: options.names,
+    tags: options.tags,
+    onCollision: options.onCollision,
+  });
+  return { ...result, project, environment };
 }
