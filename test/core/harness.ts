@@ -18,9 +18,11 @@ import {
   createHttpClient,
   createSecretsClient,
   createSession,
-  isSecretsActionError,
 } from "@secrets-action/core";
 import { type DevServer, type DevServerOptions, startDevServer } from "@secrets-action/dev-server";
+
+/** The SecretsActionError a call fails with (shared with core's own tests). */
+export { failure } from "../../packages/core/src/http/test-helpers.js";
 
 export const SEED = fileURLToPath(new URL("./seed.yaml", import.meta.url));
 
@@ -144,16 +146,6 @@ export function frontDoor(server: DevServer, options: FrontDoorOptions = {}): Fr
 }
 
 /** The error a promise rejects with; fails the test if it resolves or throws something not ours. */
-export async function failure(promise: Promise<unknown>): Promise<SecretsActionError> {
-  try {
-    await promise;
-  } catch (error: unknown) {
-    if (isSecretsActionError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a failure, but the call succeeded");
-}
-
 /** `{KEY: value}` of merged secrets, for exact comparisons. */
 export function asRecord(secrets: readonly { key: string; value: string }[]): Record<string, string> {
   return Object.fromEntries(secrets.map((secret) => [secret.key, secret.value]));

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isSecretsActionError, type SecretsActionError } from "../errors.js";
 import { createHttpClient, type InfisicalHttpClient } from "../http/client.js";
-import { sendJson, startServer, type TestServer } from "../http/test-helpers.js";
+import { failure, sendJson, startServer, type TestServer } from "../http/test-helpers.js";
 import { parseAccessToken } from "./access-token.js";
 import { loginAwsIam, STS_BODY } from "./login-aws-iam.js";
 import { loginOidc } from "./login-oidc.js";
@@ -24,15 +23,6 @@ async function setup(handler: Parameters<typeof startServer>[0]): Promise<{ serv
   return { server, http };
 }
 
-async function failure(promise: Promise<unknown>): Promise<SecretsActionError> {
-  try {
-    await promise;
-  } catch (error: unknown) {
-    if (isSecretsActionError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("loginUniversal", () => {
   it("posts the client id and secret as JSON and returns the token with when it was obtained", async () => {

@@ -3,7 +3,7 @@ import { isSecretsActionError, type SecretsActionError } from "../errors.js";
 import { ApiError, isApiError } from "./api-error.js";
 import { createHttpClient } from "./client.js";
 import type { HttpRequest } from "./types.js";
-import { closedPort, startServer, type TestServer } from "./test-helpers.js";
+import { closedPort, failure, startServer, type TestServer } from "./test-helpers.js";
 
 /** The next answer the server gives: status, body (object → JSON, string → as is) and headers. */
 let next: { status: number; body: unknown; headers?: Record<string, string> } = { status: 200, body: {} };
@@ -26,13 +26,7 @@ afterAll(async () => {
 
 async function answer(status: number, body: unknown, request: HttpRequest, headers?: Record<string, string>): Promise<SecretsActionError> {
   next = headers === undefined ? { status, body } : { status, body, headers };
-  try {
-    await http.request(request);
-  } catch (error: unknown) {
-    if (isSecretsActionError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
+  return failure(http.request(request));
 }
 
 const uaLogin: HttpRequest = { method: "POST", path: "/api/v1/auth/universal-auth/login", json: { clientId: "id", clientSecret: "secret-value" } };

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isSecretsActionError, type SecretsActionError } from "../errors.js";
 import type { ApiError } from "./api-error.js";
 import { createHttpClient, type HttpClientOptions, type InfisicalHttpClient } from "./client.js";
 import { NetworkError } from "./network-error.js";
 import type { RetryEvent } from "./types.js";
-import { closedPort, fakeClock, sendJson, startServer, type TestServer } from "./test-helpers.js";
+import { failure, closedPort, fakeClock, sendJson, startServer, type TestServer } from "./test-helpers.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -31,15 +30,6 @@ function fastClient(baseUrl: string, extra: Partial<HttpClientOptions> = {}): { 
   return { http, clock, events };
 }
 
-async function failure(promise: Promise<unknown>): Promise<SecretsActionError> {
-  try {
-    await promise;
-  } catch (error: unknown) {
-    if (isSecretsActionError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected the request to fail");
-}
 
 describe("createHttpClient: requests", () => {
   it("sends the query, token, user agent and extra headers, and parses JSON", async () => {

@@ -4,6 +4,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
+import { isSecretsActionError, type SecretsActionError } from "../errors.js";
 
 /** One request as the server saw it. */
 export interface Hit {
@@ -212,4 +213,15 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
 export async function startHttpsServer(tls: { key: string; cert: string }, handler: Handler): Promise<TestServer> {
   const { createServer: createHttpsServer } = await import("node:https");
   return listen(createHttpsServer({ key: tls.key, cert: tls.cert, keepAliveTimeout: 30_000 }), handler, "https");
+}
+
+/** The SecretsActionError a call fails with; fails the test when the call succeeds or throws something else. */
+export async function failure(promise: Promise<unknown>): Promise<SecretsActionError> {
+  try {
+    await promise;
+  } catch (error: unknown) {
+    if (isSecretsActionError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a failure, but the call succeeded");
 }

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { isSecretsActionError, type SecretsActionError } from "../errors.js";
 import { createHttpClient, type HttpClientOptions } from "./client.js";
-import { makeTestCertificates, sendJson, startConnectProxy, startHttpsServer, startServer, type TestCertificates, type TestServer } from "./test-helpers.js";
+import { failure, makeTestCertificates, sendJson, startConnectProxy, startHttpsServer, startServer, type TestCertificates, type TestServer } from "./test-helpers.js";
 
 let certs: TestCertificates;
 let good: TestServer;
@@ -27,15 +26,6 @@ function client(options: HttpClientOptions): ReturnType<typeof createHttpClient>
   return c;
 }
 
-async function failure(promise: Promise<unknown>): Promise<SecretsActionError> {
-  try {
-    await promise;
-  } catch (error: unknown) {
-    if (isSecretsActionError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("custom CA", () => {
   it("refuses a server signed by an unknown CA, once, with a hint about the CA option", async () => {
