@@ -7,3 +7,4 @@ export * from "./auth/index.js";
 export * from "./mask/index.js";
 export * from "./e2ee/index.js";
 export { closest, editDistance } from "./suggest.js";
+export * from "./dynamic/index.js";

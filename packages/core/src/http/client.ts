@@ -236,6 +236,9 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
     }
   };
 
+  /** Failures after which the server certainly did nothing: safe to retry even a request that must not run twice. */
+  const UNPROCESSED: ReadonlySet<string> = new Set(["429", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+
   const reasonOf = (error: ApiError | NetworkError): string => (error instanceof ApiError ? String(error.status) : error.reason);
 
   const appendHint = (error: ApiError | NetworkError, extra: string): ApiError | NetworkError =>
@@ -268,6 +271,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
 
       const { error } = result;
       if (request.noRetry === true || !result.retryable) throw error;
+      if (request.retryPolicy === "unprocessed" && !UNPROCESSED.has(reasonOf(error))) throw error;
       if (attemptNo >= maxAttempts) {
         throw attemptNo === 1 ? error : appendHint(error, `gave up after ${attemptNo} attempts`);
       }

@@ -24,6 +24,11 @@ export interface HttpRequest {
   /** Never retry this request, whatever the failure (default false). */
   noRetry?: boolean;
   /**
+   * `unprocessed`: retry only failures that prove the server did not act on the request (429, a refused connection,
+   * a name that did not resolve), for requests that must not run twice, such as creating a lease. Default `default`.
+   */
+  retryPolicy?: "default" | "unprocessed";
+  /**
    * What the request is about, so an error can name it ("identity X lacks access to environment dev of project Y").
    * Filled from the query (`workspaceSlug`, `workspaceId`, `projectId`, `environment`, `secretPath`) when not given.
    * Never put a secret here: it goes into messages.
