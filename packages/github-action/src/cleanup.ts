@@ -1,13 +1,24 @@
 /**
- * The post step: runs at the end of the job even when it failed or was cancelled (`post-if: always()`). It deletes the
- * secrets file and revokes the access token. It never fails the job: a cleanup problem is a warning.
+ * The post step: runs at the end of the job even when it failed or was cancelled (`post-if: always()`). It revokes
+ * every lease the main step made, deletes the secrets file and revokes the access token. It never fails the job: a
+ * cleanup problem is a warning that says what is left and until when.
  */
 import { rm } from "node:fs/promises";
-import { errorMessage, revokeAccessToken, useBaselineWasmCompiler } from "@secrets-action/core";
-import { type RunnerEnv, parseHeaders, readInputs } from "./config.js";
+import {
+  type Authorized,
+  type InfisicalHttpClient,
+  createDynamicSecretsClient,
+  describeLease,
+  errorMessage,
+  isApiError,
+  revokeAccessToken,
+  useBaselineWasmCompiler,
+} from "@secrets-action/core";
+import { type RunnerEnv, parseConfig, parseHeaders, readInputs } from "./config.js";
 import { httpClient } from "./http.js";
+import { openSession } from "./login.js";
 import { Runner } from "./runner.js";
-import { readCleanupState } from "./state.js";
+import { type CleanupState, type SavedLease, readCleanupState } from "./state.js";
 
 export async function cleanup(env: RunnerEnv, runner: Runner): Promise<void> {
   let state;
@@ -29,30 +40,102 @@ export async function cleanup(env: RunnerEnv, runner: Runner): Promise<void> {
       runner.warning(`Could not delete ${state.file}: ${errorMessage(error)}. Delete it in a later step.`);
     }
   }
-  if (state.token) {
-    runner.mask(state.token);
-    useBaselineWasmCompiler();
-    const inputs = readInputs(env);
-    const http = httpClient(
-      {
-        domain: state.domain,
-        // Lenient: a header line the main step refused is left out rather than failing the cleanup.
-        extraHeaders: parseHeaders(inputs["extra-headers"], []),
-        caCertificate: inputs["ca-certificate"],
-        timeoutMs: 30_000,
-        retries: 2,
-      },
-      env,
-      runner,
-    );
-    try {
-      await revokeAccessToken(http, state.token);
-      runner.info("Revoked the access token.");
-    } catch (error) {
-      runner.warning(`Could not revoke the access token: ${errorMessage(error)}. It expires on its own at the end of its TTL.`);
-    } finally {
-      await http.close();
+  if (!state.token) return;
+  runner.mask(state.token);
+  useBaselineWasmCompiler();
+  const inputs = readInputs(env);
+  const http = httpClient(
+    {
+      domain: state.domain,
+      // Lenient: a header line the main step refused is left out rather than failing the cleanup.
+      extraHeaders: parseHeaders(inputs["extra-headers"], []),
+      caCertificate: inputs["ca-certificate"],
+      timeoutMs: 60_000,
+      retries: 2,
+    },
+    env,
+    runner,
+  );
+  try {
+    const token = await revokeLeases(state, http, env, runner);
+    if (state.revokeToken) await revokeToken(http, token, runner);
+  } finally {
+    await http.close();
+  }
+}
+
+/** A 401, or a 403 about the token itself: the saved token has expired or was revoked. */
+function tokenRejected(error: unknown): boolean {
+  return isApiError(error) && (error.status === 401 || (error.status === 403 && error.serverError === "TokenError"));
+}
+
+/**
+ * Revokes each saved lease with the saved token; if the server no longer takes that token (the job outlived it), logs
+ * in again from the step's inputs, once. Resolves with the token that was last valid, for the token revocation.
+ */
+async function revokeLeases(state: CleanupState, http: InfisicalHttpClient, env: RunnerEnv, runner: Runner): Promise<string> {
+  let token = state.token ?? "";
+  const leases = state.leases ?? [];
+  if (leases.length === 0) return token;
+  let relogin: { token(): Promise<string>; close(): Promise<void> } | undefined;
+  const authorized: Authorized = { http, token: async () => (relogin ? relogin.token() : token) };
+  const client = createDynamicSecretsClient(authorized);
+  try {
+    for (const lease of leases) {
+      const revoke = () => client.revoke(lease.id, { projectSlug: lease.projectSlug, environment: lease.environment, path: lease.path });
+      try {
+        let revoked;
+        try {
+          revoked = await revoke();
+        } catch (error) {
+          if (!tokenRejected(error) || relogin) throw error;
+          relogin = loginAgain(env, runner);
+          token = await relogin.token();
+          revoked = await revoke();
+        }
+        if (revoked.status) {
+          runner.warning(
+            `Lease ${lease.id} (${describeLease(lease)}): the server could not revoke it yet (${revoked.status}${revoked.statusDetails ? `: ${revoked.statusDetails}` : ""}); it retries on its own, and the credentials expire at ${lease.expiresAt} at the latest.`,
+          );
+        } else {
+          runner.info(`Revoked lease ${lease.id} (${describeLease(lease)}).`);
+        }
+      } catch (error) {
+        if (isApiError(error) && error.status === 404) runner.info(`Lease ${lease.id} (${describeLease(lease)}) was already gone (expired or revoked).`);
+        else runner.warning(leaseWarning(lease, errorMessage(error)));
+      }
     }
+  } finally {
+    await relogin?.close();
+  }
+  return token;
+}
+
+function leaseWarning(lease: SavedLease, reason: string): string {
+  return `Could not revoke lease ${lease.id} (${describeLease(lease)}): ${reason}. Its credentials stay valid until ${lease.expiresAt}; revoke the lease in Infisical if they must end sooner.`;
+}
+
+/** A fresh login with the step's own inputs (the post step sees the same inputs as the main step). */
+function loginAgain(env: RunnerEnv, runner: Runner): { token(): Promise<string>; close(): Promise<void> } {
+  const config = parseConfig(readInputs(env), env);
+  const { session, close } = openSession(config, env, runner);
+  runner.info("The saved access token is no longer valid; logging in again to revoke the leases.");
+  return {
+    token: async () => {
+      const token = await session.token();
+      runner.mask(token);
+      return token;
+    },
+    close,
+  };
+}
+
+async function revokeToken(http: InfisicalHttpClient, token: string, runner: Runner): Promise<void> {
+  try {
+    await revokeAccessToken(http, token);
+    runner.info("Revoked the access token.");
+  } catch (error) {
+    runner.warning(`Could not revoke the access token: ${errorMessage(error)}. It expires on its own at the end of its TTL.`);
   }
 }
 

@@ -170,3 +170,32 @@ describe("splitList", () => {
     expect(splitList(undefined)).toEqual([]);
   });
 });
+
+describe("parseConfig: dynamic-secrets", () => {
+  it("reads one lease per line, fetching secrets too unless told not to", () => {
+    const config = parseConfig(inputsWith({ ...universal, "dynamic-secrets": "pg-app@30m\npg-reports:/reporting PGUSER=DB_USERNAME" }), runnerEnv);
+    expect(config.fetchSecrets).toBe(true);
+    expect(config.leases).toEqual([
+      { name: "pg-app", path: "/", ttl: "30m", mappings: [] },
+      { name: "pg-reports", path: "/reporting", ttl: undefined, mappings: [{ name: "PGUSER", field: "DB_USERNAME" }] },
+    ]);
+    expect(parseConfig(inputsWith({ ...universal, "dynamic-secrets": "pg", "fetch-secrets": "false" }), runnerEnv).fetchSecrets).toBe(false);
+  });
+
+  it("refuses a bad TTL, a project id alone and a service token, all before any request", () => {
+    expect(problems({ ...universal, "dynamic-secrets": "pg@forever" })).toEqual([
+      'dynamic-secrets: the TTL "forever" is not a duration: write it like 30m, 1h, 12h or 7d',
+    ]);
+    const byId = { "client-id": "id", "client-secret": "secret", "project-id": "6f3c1a2e", "env-slug": "dev", "dynamic-secrets": "pg" };
+    expect(problems(byId)).toEqual(["dynamic-secrets: needs project-slug (the lease API names projects by slug, not id)."]);
+    expect(problems({ method: "service-token", "service-token": "st.a.b.c", "dynamic-secrets": "pg" })).toEqual([
+      "dynamic-secrets: a service token cannot lease dynamic secrets. Log in with a machine identity (universal, oidc, aws-iam or token).",
+    ]);
+  });
+
+  it("refuses fetch-secrets: false with nothing to lease", () => {
+    expect(problems({ ...universal, "fetch-secrets": "false" })).toEqual([
+      "fetch-secrets: false with no dynamic-secrets leaves nothing to do. Remove fetch-secrets, or list dynamic-secrets to lease.",
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { isAbsolute, join, normalize, resolve } from "node:path";
-import { ConfigError, closest, isSecretsActionError, normaliseDomain } from "@secrets-action/core/inputs";
+import { ConfigError, type LeaseRequest, closest, isSecretsActionError, normaliseDomain, parseLeaseRequests } from "@secrets-action/core/inputs";
 import { INPUTS } from "./inputs.js";
 
 export type ExportType = "env" | "output" | "file" | "none";
@@ -22,6 +22,10 @@ export interface ActionConfig {
   /** Undefined only with a service token, whose scope then names it. */
   environment: string | undefined;
   paths: string[];
+  /** False with `fetch-secrets: false`: only leases. */
+  fetchSecrets: boolean;
+  /** `dynamic-secrets`, in input order. */
+  leases: LeaseRequest[];
   names: string[] | undefined;
   tags: string[] | undefined;
   includeImports: boolean;
@@ -179,6 +183,18 @@ export function parseConfig(inputs: Record<string, string | undefined>, env: Run
   const names = splitList(inputs["secret-name"]);
   const tags = splitList(inputs["tags"]);
 
+  // Dynamic secrets.
+  const leased = parseLeaseRequests(inputs["dynamic-secrets"] ?? "", "dynamic-secrets");
+  problems.push(...leased.problems);
+  if (leased.requests.length > 0 || leased.problems.length > 0) {
+    if (method === "service-token") problems.push("dynamic-secrets: a service token cannot lease dynamic secrets. Log in with a machine identity (universal, oidc, aws-iam or token).");
+    else if (!projectSlug) problems.push("dynamic-secrets: needs project-slug (the lease API names projects by slug, not id).");
+  }
+  const fetchSecrets = boolean("fetch-secrets");
+  if (!fetchSecrets && leased.requests.length === 0 && leased.problems.length === 0) {
+    problems.push("fetch-secrets: false with no dynamic-secrets leaves nothing to do. Remove fetch-secrets, or list dynamic-secrets to lease.");
+  }
+
   // Where it goes.
   const exportTypes = new Set<ExportType>();
   for (const type of splitList(inputs["export-type"] ?? "env")) {
@@ -203,6 +219,8 @@ export function parseConfig(inputs: Record<string, string | undefined>, env: Run
     projectSlug,
     environment,
     paths: paths.length > 0 ? paths : ["/"],
+    fetchSecrets,
+    leases: leased.requests,
     names: names.length > 0 ? names : undefined,
     tags: tags.length > 0 ? tags : undefined,
     includeImports: boolean("include-imports"),

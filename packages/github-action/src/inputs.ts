@@ -49,6 +49,8 @@ export const INPUTS: readonly InputSpec[] = [
   { name: "mask-min-length", default: "6", description: "Values shorter than this are exported but not masked (so `1`, `true` or `false` do not blank the log); a warning names each such key." },
   { name: "output-access-token", default: "false", description: "Set the `access-token` output (masked) for later steps that call Infisical themselves." },
   { name: "revoke-token", default: "false", description: "Revoke the access token in the post step, at the end of the job." },
+  { name: "dynamic-secrets", description: "Dynamic secrets to lease for this job, one per line: `name[:path][@ttl]`, then optionally `NAME=FIELD` words to rename credentials, e.g. `pg-app@30m` or `pg-reports:/reporting@1h PGUSER=DB_USERNAME PGPASSWORD=DB_PASSWORD`. The credentials (`DB_USERNAME`, `DB_PASSWORD`, …) are masked and exported like secrets (`env-prefix` does not apply); every lease is revoked in the post step, even when the job fails. Needs `project-slug` (the lease API takes no project id) and a machine identity login (not a service token). TTL: 1m to 10y, default the dynamic secret's own." },
+  { name: "fetch-secrets", default: "true", description: "Fetch the secrets of `secret-path`. Set `false` to only lease `dynamic-secrets`." },
   { name: "ca-certificate", description: "PEM of a CA to trust for the Infisical server (self-hosted with a private CA), added to the system roots. `NODE_EXTRA_CA_CERTS` also works." },
   { name: "timeout", default: "120", description: "Seconds the whole step may take, retries included. Each request also times out after 30 seconds." },
   { name: "retries", default: "4", description: "Retries of a request that failed for a passing reason (429, 502, 503, 504, network), with exponential backoff and jitter. Never on 401/403/404." },
@@ -58,6 +60,9 @@ export const OUTPUTS: readonly OutputSpec[] = [
   { name: "secret-count", description: "How many secrets were exported." },
   { name: "secrets-file", description: "The path of the file written by `export-type: file`." },
   { name: "access-token", description: "The Infisical access token (masked), when `output-access-token: true`." },
+  { name: "lease-id", description: "The id of the lease made for `dynamic-secrets` (one per line, in input order, when several). Not secret." },
+  { name: "lease-expires-at", description: "When that lease expires, ISO 8601 UTC (the earliest one when several). Not secret." },
+  { name: "leases", description: "Every lease as JSON: `[{\"name\",\"path\",\"id\",\"expiresAt\",\"variables\":[…]}]`. Not secret." },
 ];
 
 /** The names of every input, for the parser's unknown-name checks. */

@@ -1,15 +1,18 @@
 /**
- * The main step: inputs → config → login → fetch → names → masks → exports. Masks are registered before anything that
- * could contain a value is printed or exported; every export is prepared in memory first, so a failure anywhere
- * before the writes exports nothing.
+ * The main step: inputs → config → login → fetch → leases → names → masks → exports. Masks are registered before
+ * anything that could contain a value is printed or exported; every export is prepared in memory first, so a failure
+ * anywhere before the writes exports nothing. Each lease is saved in the state as soon as it exists, so the post step
+ * revokes it whatever happens next.
  */
 import {
-  type AuthConfig,
   type ExportVariable,
   type FetchSecretsResult,
-  type HttpClient,
-  createSession,
-  parseServiceToken,
+  type LeasedCredentials,
+  type LeaseVariable,
+  type Session,
+  createDynamicSecretsClient,
+  describeLease,
+  leaseVariables,
   fetchFor,
   masksFor,
   invalidNameOptions,
@@ -22,16 +25,25 @@ import {
   writeYaml,
 } from "@secrets-action/core";
 import type { ActionConfig, FileFormat, RunnerEnv } from "./config.js";
-import { httpClient } from "./http.js";
-import { requestIdToken } from "./id-token.js";
+import { openSession } from "./login.js";
 import { runnerPlatform } from "./platform.js";
 import type { Runner } from "./runner.js";
-import { type CleanupState, STATE_NAME } from "./state.js";
+import { type CleanupState, type SavedLease, STATE_NAME } from "./state.js";
 
 /** What the main step did, for tests and the demo. */
 export interface RunResult {
   exported: string[];
   file: string | undefined;
+  leases: SavedLease[];
+}
+
+/** What was fetched, or nothing with `fetch-secrets: false`. */
+type Fetched = Pick<FetchSecretsResult, "secrets" | "warnings">;
+
+/** The leases made so far, with their credentials (secret) and what the post step needs (not secret). */
+interface Leased {
+  credentials: LeasedCredentials[];
+  saved: SavedLease[];
 }
 
 const FILE_WRITERS: Record<FileFormat, (variables: readonly ExportVariable[]) => string> = {
@@ -46,69 +58,72 @@ export async function run(config: ActionConfig, env: RunnerEnv, runner: Runner):
   for (const warning of config.warnings) runner.warning(warning);
   const platform = runnerPlatform(env["RUNNER_OS"]);
 
-  const http = httpClient(config, env, runner);
-  // OIDC asks the runner's token service for a fresh JWT on every login attempt: one client for all of them.
-  const tokenService = config.auth.method === "oidc" ? httpClient(config, env, runner, new URL(config.auth.requestUrl).origin) : undefined;
+  const { session, auth, close } = openSession(config, env, runner);
   try {
-    // The whole service token, and its key alone, are secrets too (only `st.<id>.<secret>` is ever sent).
-    if (config.auth.method === "service-token") runner.maskAll([config.auth.serviceToken, parseServiceToken(config.auth.serviceToken).key ?? config.auth.serviceToken]);
-    const auth = authConfig(config, runner, tokenService);
-    const session = createSession(http, auth);
     const token = await session.token();
     runner.mask(token);
 
-    const result = await fetchFor(session, auth, { ...config, environmentInput: "env-slug" });
-    const where = `${result.project.projectSlug ?? result.project.projectId}/${result.environment} at ${config.paths.join(", ")}${config.recursive ? " (recursive)" : ""}`;
-    // A renewal during a long fetch brings a new token: mask it too.
-    const latest = session.current()?.accessToken;
-    if (latest && latest !== token) runner.mask(latest);
-
-    maskSecrets(result, config, runner);
-    runner.info(`Fetched ${result.secrets.length} secret${result.secrets.length === 1 ? "" : "s"} from ${where} (API ${result.apiVersion}).`);
-    for (const warning of result.warnings) runner.warning(warning);
-    return await exportSecrets(result, config, platform, runner, latest ?? token);
-  } finally {
-    await Promise.all([http.close(), tokenService?.close()]);
-  }
-}
-
-function authConfig(config: ActionConfig, runner: Runner, tokenService: HttpClient | undefined): AuthConfig {
-  const auth = config.auth;
-  switch (auth.method) {
-    case "service-token":
-      return { method: "service-token", serviceToken: auth.serviceToken };
-    case "universal":
-      return { method: "universal", clientId: auth.clientId, clientSecret: auth.clientSecret };
-    case "token":
-      return { method: "token", accessToken: auth.token };
-    case "aws-iam":
-      return {
-        method: "aws-iam",
-        identityId: auth.identityId,
-        region: auth.region,
-        credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey, ...(auth.sessionToken ? { sessionToken: auth.sessionToken } : {}) },
-      };
-    case "oidc": {
-      if (!tokenService) throw new Error("oidc: no client for the runner's token service");
-      return {
-        method: "oidc",
-        identityId: auth.identityId,
-        // Minted again for every login attempt: an ID token is short-lived.
-        getJwt: async () => {
-          const jwt = await requestIdToken(tokenService, auth);
-          runner.mask(jwt);
-          return jwt;
-        },
-      };
+    const state: CleanupState = { domain: config.domain };
+    let result: Fetched = { secrets: [], warnings: [] };
+    if (config.fetchSecrets) {
+      const fetched = await fetchFor(session, auth, { ...config, environmentInput: "env-slug" });
+      const where = `${fetched.project.projectSlug ?? fetched.project.projectId}/${fetched.environment} at ${config.paths.join(", ")}${config.recursive ? " (recursive)" : ""}`;
+      maskRenewedToken(session, token, runner);
+      maskSecrets(fetched.secrets, config, runner);
+      runner.info(`Fetched ${fetched.secrets.length} secret${fetched.secrets.length === 1 ? "" : "s"} from ${where} (API ${fetched.apiVersion}).`);
+      result = fetched;
     }
+    for (const warning of result.warnings) runner.warning(warning);
+    const leased = await leaseAll(session, config, state, platform, runner);
+    return await exportSecrets(result, leased, config, state, platform, runner, session.current()?.accessToken ?? token);
+  } finally {
+    await close();
   }
 }
 
-/** Registers every mask of every fetched secret before any export or log line could contain one. */
-function maskSecrets(result: FetchSecretsResult, config: ActionConfig, runner: Runner): void {
+/** A renewal during a long fetch brings a new token: mask it too. */
+function maskRenewedToken(session: Session, first: string, runner: Runner): void {
+  const latest = session.current()?.accessToken;
+  if (latest && latest !== first) runner.mask(latest);
+}
+
+/** Saves what the post step must clean up; the runner keeps the last value written under a name. */
+function saveState(state: CleanupState, platform: string, runner: Runner): void {
+  runner.appendFileCommand("GITHUB_STATE", writeGithubEnv([{ name: STATE_NAME, value: JSON.stringify(state) }], { platform }));
+}
+
+/**
+ * Leases every dynamic secret, one after another. The token goes into the state before the first lease and each lease
+ * right after it is made, so a failure or a cancellation at any later point still has every lease revoked.
+ */
+async function leaseAll(session: Session, config: ActionConfig, state: CleanupState, platform: string, runner: Runner): Promise<Leased> {
+  const leased: Leased = { credentials: [], saved: [] };
+  if (config.leases.length === 0) return leased;
+  const projectSlug = config.projectSlug ?? "";
+  const environment = config.environment ?? "";
+  const client = createDynamicSecretsClient(session);
+  const token = await session.token();
+  runner.mask(token);
+  state.token = token;
+  state.leases = leased.saved;
+  saveState(state, platform, runner);
+  for (const request of config.leases) {
+    const created = await client.lease(request.name, { projectSlug, environment, path: request.path, ttl: request.ttl });
+    maskSecrets(Object.entries(created.data).map(([key, value]) => ({ key, value })), config, runner);
+    leased.saved.push({ id: created.lease.id, name: request.name, path: request.path, projectSlug, environment, expiresAt: created.lease.expireAt.toISOString() });
+    leased.credentials.push({ request, data: created.data });
+    saveState(state, platform, runner);
+    const ttl = request.ttl ?? `the default TTL, ${created.dynamicSecret.defaultTTL}`;
+    runner.info(`Leased ${describeLease(request)} for ${ttl}: lease ${created.lease.id}, expires ${created.lease.expireAt.toISOString()}.`);
+  }
+  return leased;
+}
+
+/** Registers every mask of every value before any export or log line could contain one. */
+function maskSecrets(secrets: ReadonlyArray<{ key: string; value: string }>, config: ActionConfig, runner: Runner): void {
   const short: string[] = [];
   const all: string[] = [];
-  for (const secret of result.secrets) {
+  for (const secret of secrets) {
     const { masks, warnings } = masksFor(secret.key, secret.value, { minLength: config.maskMinLength });
     all.push(...masks);
     if (warnings.length > 0) short.push(secret.key);
@@ -122,7 +137,15 @@ function maskSecrets(result: FetchSecretsResult, config: ActionConfig, runner: R
 }
 
 /** Prepares every export in memory, then writes: state, file, outputs, environment. */
-async function exportSecrets(result: FetchSecretsResult, config: ActionConfig, platform: string, runner: Runner, token: string): Promise<RunResult> {
+async function exportSecrets(
+  result: Fetched,
+  leased: Leased,
+  config: ActionConfig,
+  state: CleanupState,
+  platform: string,
+  runner: Runner,
+  token: string,
+): Promise<RunResult> {
   const types = config.exportTypes;
   const plan = types.has("none")
     ? undefined
@@ -138,27 +161,30 @@ async function exportSecrets(result: FetchSecretsResult, config: ActionConfig, p
         },
       );
   for (const warning of plan?.warnings ?? []) runner.warning(warning);
-  const variables: ExportVariable[] = (plan?.entries ?? []).map((entry) => ({ name: entry.name, value: entry.value }));
-  const count = types.has("none") ? result.secrets.length : variables.length;
+  const secretVariables: ExportVariable[] = (plan?.entries ?? []).map((entry) => ({ name: entry.name, value: entry.value }));
+  const taken = new Map((plan?.entries ?? []).map((entry) => [entry.name, `secret ${entry.key}`] as const));
+  const credentials = leaseVariables(leased.credentials, taken, platform);
+  for (const warning of credentials.warnings) runner.warning(warning);
+  const leaseExports: ExportVariable[] = types.has("none") ? [] : credentials.variables.map(({ name, value }) => ({ name, value }));
+  const variables = [...secretVariables, ...leaseExports];
+  const count = types.has("none") ? result.secrets.length : secretVariables.length;
 
   const file = config.file;
   const fileText = file ? FILE_WRITERS[file.format](variables) : undefined;
   const outputs: ExportVariable[] = [{ name: "secret-count", value: String(count) }];
   if (file) outputs.push({ name: "secrets-file", value: file.path });
   if (config.outputAccessToken) outputs.push({ name: "access-token", value: token });
+  if (leased.saved.length > 0) outputs.push(...leaseOutputs(leased.saved, credentials.variables));
   if (types.has("output")) outputs.push(...variables);
   const outputText = writeGithubEnv(outputs, { platform });
   const envText = types.has("env") ? writeGithubEnv(variables, { platform }) : "";
-  const state: CleanupState = {
-    domain: config.domain,
-    ...(file?.clean ? { file: file.path } : {}),
-    // A service token is not revoked: the revoke endpoint only knows access tokens, and the token's owner manages it.
-    ...(config.revokeToken && config.auth.method !== "service-token" ? { token } : {}),
-  };
-  const stateText = writeGithubEnv([{ name: STATE_NAME, value: JSON.stringify(state) }], { platform });
+  if (file?.clean) state.file = file.path;
+  // A service token is not revoked: the revoke endpoint only knows access tokens, and the token's owner manages it.
+  if (config.revokeToken && config.auth.method !== "service-token") state.token = token;
+  if (config.revokeToken) state.revokeToken = true;
 
   // Everything is prepared: from here on only writes.
-  runner.appendFileCommand("GITHUB_STATE", stateText);
+  if (state.file !== undefined || state.token !== undefined) saveState(state, platform, runner);
   if (file && fileText !== undefined) await writeSecretFile(file.path, fileText);
   runner.appendFileCommand("GITHUB_OUTPUT", outputText);
   runner.appendFileCommand("GITHUB_ENV", envText);
@@ -167,6 +193,26 @@ async function exportSecrets(result: FetchSecretsResult, config: ActionConfig, p
   if (types.has("env")) runner.info(`Exported ${names.length} environment variable${names.length === 1 ? "" : "s"}: ${names.join(", ") || "(none)"}`);
   if (types.has("output")) runner.info(`Set ${names.length} step output${names.length === 1 ? "" : "s"} (masked).`);
   if (file) runner.info(`Wrote ${names.length} secret${names.length === 1 ? "" : "s"} to ${file.path} (${file.format}, mode 0600${file.clean ? ", deleted at the end of the job" : ""}).`);
-  if (types.has("none")) runner.info(`Masked ${result.secrets.length} secret${result.secrets.length === 1 ? "" : "s"}; nothing exported (export-type: none).`);
-  return { exported: names, file: file?.path };
+  if (types.has("none")) {
+    const leases = leased.saved.length > 0 ? ` and the credentials of ${leased.saved.length} lease${leased.saved.length === 1 ? "" : "s"}` : "";
+    runner.info(`Masked ${result.secrets.length} secret${result.secrets.length === 1 ? "" : "s"}${leases}; nothing exported (export-type: none).`);
+  }
+  return { exported: names, file: file?.path, leases: leased.saved };
+}
+
+/** `lease-id`, `lease-expires-at` and `leases`: not secret, so a later step can renew, inspect or log them. */
+function leaseOutputs(saved: readonly SavedLease[], variables: readonly LeaseVariable[]): ExportVariable[] {
+  const earliest = saved.map((lease) => lease.expiresAt).sort()[0] ?? "";
+  const described = saved.map((lease) => ({
+    name: lease.name,
+    path: lease.path,
+    id: lease.id,
+    expiresAt: lease.expiresAt,
+    variables: variables.filter((variable) => variable.lease === describeLease(lease)).map((variable) => variable.name),
+  }));
+  return [
+    { name: "lease-id", value: saved.map((lease) => lease.id).join("\n") },
+    { name: "lease-expires-at", value: earliest },
+    { name: "leases", value: JSON.stringify(described) },
+  ];
 }

@@ -6,8 +6,23 @@ export interface CleanupState {
   domain: string;
   /** The file to delete (when `clean` is on). */
   file?: string;
-  /** The access token to revoke (when `revoke-token` is on). */
+  /** The access token: to revoke leases with, and to revoke itself when `revokeToken`. */
   token?: string;
+  /** Revoke `token` at the end (`revoke-token: true`). Without it a saved token is only used for the leases. */
+  revokeToken?: boolean;
+  /** Every lease the main step made, to revoke. */
+  leases?: SavedLease[];
+}
+
+/** A lease as the post step needs it: where it is, to revoke it. None of it is secret. */
+export interface SavedLease {
+  id: string;
+  name: string;
+  path: string;
+  projectSlug: string;
+  environment: string;
+  /** ISO 8601. */
+  expiresAt: string;
 }
 
 /** Reads the state the runner passes to the post step as `STATE_<name>`; undefined when main saved none. */
