@@ -5,6 +5,7 @@ import type { OidcIssuer } from "./oidc-issuer.js";
 import type { FaultController } from "./faults.js";
 import type { RequestLog } from "./request-log.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { LeaseManager } from "./dynamic/lease-manager.js";
 
 /** The request as handlers see it: parsed once by the server, before the route runs. */
 export interface RequestContext {
@@ -67,6 +68,8 @@ export interface App {
   readonly faults: FaultController;
   readonly requests: RequestLog;
   readonly rateLimit: RateLimiter;
+  /** Dynamic secret leases: provider calls, expiry timers, retries. */
+  readonly dynamicSecrets: LeaseManager;
   /** Puts the store back to the seed the server started with. */
   reset(): void;
 }

@@ -18,9 +18,12 @@ export {
   type SeedAwsAuth,
   type SeedAwsCredential,
   type SeedTokenLifetime,
+  type SeedDynamicSecret,
 } from "./seed.js";
+export { LeaseManager, FAILED_DELETION, type DynamicSecretsOptions } from "./dynamic/lease-manager.js";
+export { POSTGRES_DEFAULT_STATEMENTS } from "./dynamic/inputs.js";
 export { demoSeedPath } from "./demo-seed.js";
-export { Store, type Role } from "./store.js";
+export { Store, type Role, type DynamicSecret, type Lease, type SqlDatabaseInputs } from "./store.js";
 export { FaultController, FaultSpecError, type FaultSpec, type FaultAction, type ArmedFault } from "./faults.js";
 export { OidcIssuer, type MintOptions } from "./oidc-issuer.js";
 export type { OidcPreset } from "./oidc-presets.js";

@@ -68,3 +68,28 @@ export const assertCan = (
   const name = actionName(action, options.readKind ?? "describeSecret", options.legacy);
   throw permissionDenied(name, "secrets", rulesFor(membership, name));
 };
+
+/** The casl actions on `dynamic-secrets` (`ProjectPermissionDynamicSecretActions`). */
+export type DynamicSecretAction = "read-root-credential" | "create-root-credential" | "edit-root-credential" | "delete-root-credential" | "lease";
+
+/** The real default roles: admin and member may do everything with dynamic secrets, viewer only reads their config. */
+const ROLE_DYNAMIC_ACTIONS: Record<Membership["role"], readonly DynamicSecretAction[]> = {
+  admin: ["read-root-credential", "create-root-credential", "edit-root-credential", "delete-root-credential", "lease"],
+  member: ["read-root-credential", "create-root-credential", "edit-root-credential", "delete-root-credential", "lease"],
+  viewer: ["read-root-credential"],
+  "no-access": [],
+};
+
+/** Whether the role allows a dynamic-secret action in the environment. */
+export const canDynamic = (membership: Membership, action: DynamicSecretAction, environment: string): boolean =>
+  ROLE_DYNAMIC_ACTIONS[membership.role].includes(action) && (membership.environments === undefined || membership.environments.includes(environment));
+
+/** Throws PermissionDenied `You are not allowed to <action> on dynamic-secrets` unless the role allows it. */
+export const assertCanDynamic = (membership: Membership, action: DynamicSecretAction, environment: string): void => {
+  if (canDynamic(membership, action, environment)) return;
+  const allowed = ROLE_DYNAMIC_ACTIONS[membership.role].includes(action) && (membership.environments?.length ?? 1) > 0;
+  const rules = allowed
+    ? [{ action, inverted: false, subject: "dynamic-secrets", conditions: membership.environments === undefined ? undefined : { environment: { $in: membership.environments } } }]
+    : [];
+  throw permissionDenied(action, "dynamic-secrets", rules);
+};

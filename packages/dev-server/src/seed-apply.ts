@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 
 import { isRecord, normaliseSecretValue } from "./validation.js";
+import { readSqlInputs, sqlInputProblems, usernameTemplateProblems } from "./dynamic/inputs.js";
+import { msOf, ttlRangeIssues } from "./dynamic/ttl.js";
 import { SeedError, type Seed } from "./seed.js";
 import { applyE2eeBlock, applyEncryptedSecret, applyServiceToken } from "./seed-e2ee.js";
 import {
@@ -220,6 +222,72 @@ const applyProject = (store: Store, reader: Reader, raw: unknown, at: string, no
       });
     }
   }
+
+  for (const [env, folders] of Object.entries(reader.obj(obj["dynamicSecrets"], `${at}.dynamicSecrets`) ?? {})) {
+    const envAt = `${at}.dynamicSecrets.${env}`;
+    if (!envExists(env, envAt)) continue;
+    if (project.e2ee) reader.problem(envAt, "end-to-end encrypted projects cannot have dynamic secrets");
+    for (const [path, entries] of Object.entries(reader.obj(folders, envAt) ?? {})) {
+      const folder = store.ensureFolder(project, env, path, now);
+      reader.list(entries, `${envAt}.${path}`).forEach((entry, index) => readDynamicSecret(store, reader, project, folder, entry, `${envAt}.${path}[${index}]`, now));
+    }
+  }
+};
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+const readDynamicSecret = (
+  store: Store,
+  reader: Reader,
+  project: Project,
+  folder: ReturnType<Store["ensureFolder"]>,
+  raw: unknown,
+  at: string,
+  now: number,
+): void => {
+  const obj = reader.obj(raw, at);
+  if (!obj) return;
+  const name = reader.str(obj["name"], `${at}.name`, true);
+  if (name && (!SLUG.test(name) || name.length > 64)) reader.problem(`${at}.name`, "must be a slug: lowercase letters, digits and hyphens, at most 64 characters");
+  if (name && store.dynamicSecret(folder, name)) reader.problem(`${at}.name`, `a dynamic secret "${name}" is already defined in this folder`);
+  if (obj["type"] !== undefined && obj["type"] !== "sql-database") reader.problem(`${at}.type`, 'only "sql-database" dynamic secrets are supported by the dev server');
+  const ttl = (key: "defaultTTL" | "maxTTL", required: boolean): string | undefined => {
+    const value = required ? reader.str(obj[key], `${at}.${key}`, true) : reader.str(obj[key], `${at}.${key}`);
+    if (!value) return undefined;
+    if (msOf(value) === undefined) reader.problem(`${at}.${key}`, `"${value}" is not a duration; use ms syntax such as 30m, 1h or 7d`);
+    for (const message of ttlRangeIssues(value)) reader.problem(`${at}.${key}`, message);
+    return value;
+  };
+  const defaultTTL = ttl("defaultTTL", true);
+  const maxTTL = ttl("maxTTL", false);
+  if (defaultTTL && maxTTL && (msOf(defaultTTL) ?? 0) > (msOf(maxTTL) ?? Infinity)) reader.problem(`${at}.defaultTTL`, "is longer than maxTTL");
+  const usernameTemplate = reader.str(obj["usernameTemplate"], `${at}.usernameTemplate`);
+  for (const message of usernameTemplate ? usernameTemplateProblems(usernameTemplate) : []) reader.problem(`${at}.usernameTemplate`, message);
+  const { inputs, issues } = readSqlInputs(obj["inputs"]);
+  for (const issue of issues) reader.problem([`${at}.inputs`, ...issue.path].join("."), issue.message === "Required" ? "is required" : issue.message);
+  for (const message of inputs ? sqlInputProblems(inputs) : []) reader.problem(`${at}.inputs`, message);
+  const metadata = Object.entries(reader.stringMap(obj["metadata"], `${at}.metadata`)).map(([key, value]) => ({ key, value }));
+  if (!inputs || !name || !defaultTTL) return;
+  const secret = {
+    id: reader.str(obj["id"], `${at}.id`) ?? randomUUID(),
+    name,
+    version: 1,
+    type: "sql-database" as const,
+    defaultTTL,
+    maxTTL: maxTTL ?? null,
+    folderId: folder.id,
+    projectId: project.id,
+    environment: folder.environment,
+    path: folder.path,
+    status: null,
+    statusDetails: null,
+    usernameTemplate: usernameTemplate ?? null,
+    metadata,
+    inputs,
+    createdAt: now,
+    updatedAt: now,
+  };
+  store.dynamicSecrets.set(secret.id, secret);
 };
 
 const applySecret = (
@@ -453,4 +521,5 @@ export const applySeed = (store: Store, seed: Seed | unknown, now: number, sourc
   for (const [id, project] of scratch.projects) store.projects.set(id, project);
   for (const [id, identity] of scratch.identities) store.identities.set(id, identity);
   for (const [id, token] of scratch.serviceTokens) store.serviceTokens.set(id, token);
+  for (const [id, secret] of scratch.dynamicSecrets) store.dynamicSecrets.set(id, secret);
 };

@@ -59,6 +59,38 @@ export interface SeedProject {
   folders?: Record<string, string[]>;
   /** environment → folder path → ordered imports. */
   imports?: Record<string, Record<string, SeedImport[]>>;
+  /** environment → folder path → dynamic secrets (folders are created as needed). */
+  dynamicSecrets?: Record<string, Record<string, SeedDynamicSecret[]>>;
+}
+
+/** A `sql-database` dynamic secret; only client `postgres` can lease. Statements default to the Postgres ones. */
+export interface SeedDynamicSecret {
+  /** A slug: lowercase letters, digits, hyphens. */
+  name: string;
+  /** Default `sql-database` (the only type the dev server has). */
+  type?: "sql-database";
+  /** ms syntax, 1m to 10y: `1h`. */
+  defaultTTL: string;
+  /** ms syntax; default none (no cap). */
+  maxTTL?: string;
+  /** `{{randomUsername}}`, `{{unixTimestamp}}`, `{{identity.name}}`; default a random 32-character name. */
+  usernameTemplate?: string;
+  id?: string;
+  metadata?: Record<string, string>;
+  inputs: {
+    client: "postgres";
+    host: string;
+    port: number;
+    database: string;
+    /** An admin that may create and drop roles. */
+    username: string;
+    password: string;
+    creationStatement?: string;
+    revocationStatement?: string;
+    /** Default the Postgres ALTER ROLE ... VALID UNTIL; "" = renew runs nothing. */
+    renewStatement?: string;
+    ca?: string;
+  };
 }
 
 export interface SeedEnvironment {

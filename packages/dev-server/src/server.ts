@@ -13,7 +13,9 @@ import { OidcIssuer } from "./oidc-issuer.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { RequestLog } from "./request-log.js";
 import { Router } from "./router.js";
+import { LeaseManager, type DynamicSecretsOptions } from "./dynamic/lease-manager.js";
 import { adminRoutes } from "./routes/admin.js";
+import { dynamicSecretRoutes } from "./routes/dynamic-secrets.js";
 import { authRoutes } from "./routes/auth.js";
 import { encryptedSecretRoutes } from "./routes/encrypted-secrets.js";
 import { oidcRoutes } from "./routes/oidc.js";
@@ -44,6 +46,8 @@ export interface DevServerOptions {
   authSecret?: string;
   /** Built-in OIDC issuer settings. */
   oidc?: { requestToken?: string; githubClaims?: Record<string, unknown> };
+  /** Dynamic secrets: `timeScale` (shorten expiry for tests), `retryDelaysMs`, `licensed`, `revokeOnClose`, ... */
+  dynamicSecrets?: DynamicSecretsOptions;
 }
 
 export interface DevServer {
@@ -57,7 +61,12 @@ export interface DevServer {
   readonly oidc: OidcIssuer;
   readonly requests: RequestLog;
   readonly rateLimit: RateLimiter;
-  /** Puts the store back to the seed (tokens and lockouts are forgotten). */
+  /**
+   * Dynamic secret leases: `expire(leaseId)` runs the expiry job now, `revokeAll()`, `timeScale`, `pendingTimers`.
+   * The leases themselves are in `store.leases`, the dynamic secrets in `store.dynamicSecrets`.
+   */
+  readonly dynamicSecrets: LeaseManager;
+  /** Puts the store back to the seed (tokens, lockouts and leases are forgotten; leased roles stay in their database). */
   reset(): void;
 }
 
@@ -116,9 +125,34 @@ export const startDevServer = async (options: DevServerOptions = {}): Promise<De
   const requests = new RequestLog();
   const rateLimit = new RateLimiter(options.rateLimit);
   const log = options.log || undefined;
-  const reset = (): void => applySeed(store, substituteSelf(seed, url), now(), seedSource);
-  const app: App = { store, now, authSecret: options.authSecret ?? randomBytes(32).toString("hex"), v4, url: () => url, oidc, faults, requests, rateLimit, reset };
-  const router = new Router().add(...statusRoutes(), ...authRoutes(), ...secretRoutes({ v4 }), ...encryptedSecretRoutes(), ...oidcRoutes(), ...adminRoutes());
+  const dynamicSecrets = new LeaseManager(store, now, options.dynamicSecrets);
+  const reset = (): void => {
+    // The seed was checked before listening, so this cannot fail half-way: timers go, then the leases with the store.
+    dynamicSecrets.reset();
+    applySeed(store, substituteSelf(seed, url), now(), seedSource);
+  };
+  const app: App = {
+    store,
+    now,
+    authSecret: options.authSecret ?? randomBytes(32).toString("hex"),
+    v4,
+    url: () => url,
+    oidc,
+    faults,
+    requests,
+    rateLimit,
+    dynamicSecrets,
+    reset,
+  };
+  const router = new Router().add(
+    ...statusRoutes(),
+    ...authRoutes(),
+    ...secretRoutes({ v4 }),
+    ...encryptedSecretRoutes(),
+    ...dynamicSecretRoutes(),
+    ...oidcRoutes(),
+    ...adminRoutes(),
+  );
 
   const dispatch = async (req: IncomingMessage, ctx: RequestContext): Promise<Reply> => {
     const match = router.match(ctx.method, ctx.path);
@@ -252,12 +286,18 @@ export const startDevServer = async (options: DevServerOptions = {}): Promise<De
     oidc,
     requests,
     rateLimit,
+    dynamicSecrets,
     reset,
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        });
+        // Timers cancelled and provider connections ended; live leases keep their roles unless revokeOnClose.
+        await dynamicSecrets.close();
+        await stopped;
+      })();
       return closing;
     },
   };

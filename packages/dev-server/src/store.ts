@@ -243,6 +243,61 @@ export interface AccessTokenRecord {
   revoked: boolean;
 }
 
+/** The inputs of a `sql-database` dynamic secret, normalised as the real `DynamicSecretSqlDBSchema` does. */
+export interface SqlDatabaseInputs {
+  client: "postgres" | "mysql2" | "oracledb" | "mssql";
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  password: string;
+  creationStatement: string;
+  revocationStatement: string;
+  renewStatement: string | undefined;
+  ca: string | undefined;
+}
+
+/** A dynamic secret (`dynamic_secrets` row): a provider config in a folder that leases are taken from. */
+export interface DynamicSecret {
+  id: string;
+  name: string;
+  version: number;
+  type: "sql-database";
+  defaultTTL: string;
+  maxTTL: string | null;
+  folderId: string;
+  projectId: string;
+  environment: string;
+  /** Normalised folder path. */
+  path: string;
+  /** null, or `Deleting` / `Failed to delete` while a delete prunes its leases. */
+  status: string | null;
+  statusDetails: string | null;
+  usernameTemplate: string | null;
+  metadata: { key: string; value: string }[];
+  inputs: SqlDatabaseInputs;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A lease (`dynamic_secret_leases` row): one set of credentials created by the provider. */
+export interface Lease {
+  id: string;
+  version: number;
+  /** The provider's name for what it created: the database username. */
+  externalEntityId: string;
+  /** ms since epoch. */
+  expireAt: number;
+  /** null, or `Failed to delete` after a revocation failed (the real `DynamicSecretLeaseStatus.FailedDeletion`). */
+  status: string | null;
+  /** The revocation error, at most 255 characters. */
+  statusDetails: string | null;
+  dynamicSecretId: string;
+  config: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** A universal-auth lockout counter (`lockout:identity:<id>:universal-auth:<clientId>` on the real server). */
 export interface Lockout {
   failedAttempts: number;
@@ -295,9 +350,15 @@ export class Store {
   readonly tokens = new Map<string, AccessTokenRecord>();
   readonly lockouts = new Map<string, Lockout>();
   readonly serviceTokens = new Map<string, ServiceTokenRecord>();
+  /** Dynamic secrets by id. */
+  readonly dynamicSecrets = new Map<string, DynamicSecret>();
+  /** Leases by id (the credentials they stand for live in the provider's database). */
+  readonly leases = new Map<string, Lease>();
 
   /** Empties everything (used before a seed is applied again). */
   clear(): void {
+    this.dynamicSecrets.clear();
+    this.leases.clear();
     this.projects.clear();
     this.identities.clear();
     this.tokens.clear();
@@ -463,6 +524,31 @@ export class Store {
   identityByClientId(clientId: string): Identity | undefined {
     for (const identity of this.identities.values()) if (identity.universalAuth?.clientId === clientId) return identity;
     return undefined;
+  }
+
+  // ---- dynamic secrets and leases --------------------------------------------------------------------
+
+  /** A dynamic secret by name in a folder. */
+  dynamicSecret(folder: Folder, name: string): DynamicSecret | undefined {
+    for (const secret of this.dynamicSecrets.values()) if (secret.folderId === folder.id && secret.name === name) return secret;
+    return undefined;
+  }
+
+  /** Convenience for tests: a dynamic secret by project slug or id, environment, path and name. */
+  getDynamicSecret(project: string, environment: string, path: string, name: string): DynamicSecret | undefined {
+    const found = this.projectById(project) ?? this.projectBySlug(project);
+    const folder = found && this.folder(found, environment, path);
+    return folder && this.dynamicSecret(folder, name);
+  }
+
+  /** The dynamic secrets of a folder, oldest first. */
+  dynamicSecretsIn(folder: Folder): DynamicSecret[] {
+    return [...this.dynamicSecrets.values()].filter((secret) => secret.folderId === folder.id);
+  }
+
+  /** The leases of a dynamic secret, oldest first. */
+  leasesOf(dynamicSecretId: string): Lease[] {
+    return [...this.leases.values()].filter((lease) => lease.dynamicSecretId === dynamicSecretId);
   }
 
   addToken(record: AccessTokenRecord): AccessTokenRecord {

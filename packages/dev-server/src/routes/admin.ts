@@ -114,6 +114,25 @@ export const adminRoutes = (): Route[] => [
   },
   {
     method: "POST",
+    path: "/__dev/dynamic-secrets/leases/:leaseId/expire",
+    handler: async (ctx, app) => {
+      const leaseId = ctx.params["leaseId"] ?? "";
+      if (!app.store.leases.has(leaseId)) throw badRequest(`expire: no lease with id '${leaseId}'. List them with GET /api/v1/dynamic-secrets/:name/leases.`, "LeaseNotFound");
+      const revoked = await app.dynamicSecrets.expire(leaseId);
+      const lease = app.store.leases.get(leaseId);
+      return json(200, { revoked, ...(lease ? { status: lease.status, statusDetails: lease.statusDetails } : {}) });
+    },
+  },
+  {
+    method: "POST",
+    path: "/__dev/dynamic-secrets/revoke-all",
+    handler: async (ctx, app) => {
+      const isForced = isRecord(ctx.body) && ctx.body["isForced"] === true;
+      return json(200, { revoked: await app.dynamicSecrets.revokeAll({ isForced }), remaining: app.store.leases.size });
+    },
+  },
+  {
+    method: "POST",
     path: "/__dev/reset",
     handler: (_ctx, app) => {
       app.reset();
