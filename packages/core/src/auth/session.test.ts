@@ -118,6 +118,17 @@ describe("createSession", () => {
     expect(s.logins()).toHaveLength(2);
   });
 
+  it("logs in again when the token expired before it could be renewed (403 TokenError, e.g. after a long retry wait)", async () => {
+    const s = await authServer(600);
+    const session = createSession(s.http, universal, { now: s.clock.now });
+    await session.token();
+    s.renewAnswer = { status: 403, body: { statusCode: 403, message: "Your token has expired. Please re-authenticate.", error: "TokenError" } };
+    s.clock.advance(700_000);
+    expect(await session.token()).toBe("at-2");
+    expect(s.renews()).toHaveLength(1);
+    expect(s.logins()).toHaveLength(2);
+  });
+
   it("mints a new OIDC JWT for a second login", async () => {
     const s = await authServer(600);
     let jwts = 0;

@@ -1,5 +1,6 @@
 import { SecretsActionError } from "../errors.js";
 import { isApiError } from "../http/api-error.js";
+import { isExpiredTokenError } from "./expired-token.js";
 import type { HttpClient } from "../http/types.js";
 import { login } from "./login.js";
 import { renewAccessToken } from "./renew.js";
@@ -36,9 +37,12 @@ export function renewMargin(ttlMs: number, renewBeforeMs: number | undefined): n
   return Math.min(Math.max(ttlMs * 0.1, 60_000), ttlMs / 2);
 }
 
-/** The renew failed because the token cannot be renewed any more (max TTL, TTL passed, use limit): log in again. */
+/**
+ * The renew failed because the token cannot be renewed any more (max TTL, TTL passed, use limit, or a JWT already
+ * expired — after a long retry wait): log in again.
+ */
 function needsNewLogin(error: unknown): boolean {
-  return isApiError(error) && error.status === 401 && /ttl|uses? limit/i.test(error.serverMessage ?? "");
+  return (isApiError(error) && error.status === 401 && /ttl|uses? limit/i.test(error.serverMessage ?? "")) || isExpiredTokenError(error);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isExpiredTokenError } from "../auth/expired-token.js";
 import { SecretsActionError } from "../errors.js";
 import type { HttpRequest } from "../http/types.js";
 import { parseListBody, parseSecretBody } from "./parse.js";
@@ -87,8 +88,17 @@ export function createSecretsClient(auth: Authorized, options: SecretsClientOpti
   };
 
   const send = async <T>(request: Omit<HttpRequest, "token">): Promise<T> => {
-    const response = await auth.http.request<T>({ ...request, token: await auth.token() });
-    return response.body;
+    const token = await auth.token();
+    try {
+      return (await auth.http.request<T>({ ...request, token })).body;
+    } catch (error: unknown) {
+      // A retry reuses the request's token, and a long wait (a rate limit's Retry-After) can outlast it. The server
+      // refused the request without doing anything, so it goes once more if the session now holds another token.
+      if (!isExpiredTokenError(error)) throw error;
+      const fresh = await auth.token();
+      if (fresh === token) throw error;
+      return (await auth.http.request<T>({ ...request, token: fresh })).body;
+    }
   };
 
   /** Runs a v4 request, or v3 when v4 is not wanted or the server turns out not to have it. */
