@@ -132,4 +132,66 @@ describe("seeds", () => {
       await server.close();
     }
   });
+  it("reads dynamic secrets from YAML, with the Postgres default statements", async () => {
+    const file = join(dir, "dynamic.yaml");
+    await writeFile(
+      file,
+      `
+projects:
+  - slug: dyn
+    environments: [dev]
+    dynamicSecrets:
+      dev:
+        /db:
+          - name: pg-app
+            type: sql-database
+            defaultTTL: 1h
+            maxTTL: 24h
+            usernameTemplate: "ci_{{randomUsername}}"
+            inputs: { client: postgres, host: 127.0.0.1, port: 5432, database: app, username: postgres, password: pw }
+`,
+    );
+    const server = await startDevServer({ seed: file });
+    try {
+      const secret = server.store.getDynamicSecret("dyn", "dev", "/db", "pg-app");
+      expect(secret).toMatchObject({ name: "pg-app", defaultTTL: "1h", maxTTL: "24h", usernameTemplate: "ci_{{randomUsername}}", path: "/db", environment: "dev" });
+      expect(secret?.inputs.creationStatement).toContain('CREATE USER "{{username}}" WITH ENCRYPTED PASSWORD');
+      expect(secret?.inputs.renewStatement).toBe('ALTER ROLE "{{username}}" VALID UNTIL \'{{expiration}}\';');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("lists every problem of a bad dynamic secret", async () => {
+    const attempt = startDevServer({
+      seed: {
+        projects: [
+          {
+            slug: "p",
+            environments: ["dev"],
+            dynamicSecrets: {
+              dev: {
+                "/": [
+                  { name: "Bad Name", defaultTTL: "30s", maxTTL: "soon", inputs: { client: "mysql2", host: "h", port: 3306, database: "d", username: "u", password: "p" } },
+                  { name: "ok", defaultTTL: "1h", inputs: { client: "postgres", host: "h", port: "5432", database: "d", username: "u" } } as never,
+                ],
+              },
+              qa: { "/": [] },
+            },
+          },
+        ],
+      },
+    });
+    const error = (await attempt.catch((caught: unknown) => caught)) as SeedError;
+    expect(error).toBeInstanceOf(SeedError);
+    expect(error.problems).toEqual([
+      'projects[0].dynamicSecrets.dev./[0].name: must be a slug: lowercase letters, digits and hyphens, at most 64 characters',
+      "projects[0].dynamicSecrets.dev./[0].defaultTTL: TTL must be a greater than 1min",
+      'projects[0].dynamicSecrets.dev./[0].maxTTL: "soon" is not a duration; use ms syntax such as 30m, 1h or 7d',
+      'projects[0].dynamicSecrets.dev./[0].inputs: client "mysql2" is not supported by the dev server: only postgres leases are created. Use client postgres.',
+      "projects[0].dynamicSecrets.dev./[1].inputs.port: Expected number, received string",
+      "projects[0].dynamicSecrets.dev./[1].inputs.password: is required",
+      'projects[0].dynamicSecrets.qa: environment "qa" is not one of this project\'s environments (dev)',
+    ]);
+  });
 });
