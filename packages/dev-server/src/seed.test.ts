@@ -172,7 +172,7 @@ projects:
             dynamicSecrets: {
               dev: {
                 "/": [
-                  { name: "Bad Name", defaultTTL: "30s", maxTTL: "soon", inputs: { client: "mysql2", host: "h", port: 3306, database: "d", username: "u", password: "p" } },
+                  { name: "Bad Name", defaultTTL: "30s", maxTTL: "soon", inputs: { client: "mysql2", host: "h", port: 3306, database: "d", username: "u", password: "p" } } as never,
                   { name: "ok", defaultTTL: "1h", inputs: { client: "postgres", host: "h", port: "5432", database: "d", username: "u" } } as never,
                 ],
               },
