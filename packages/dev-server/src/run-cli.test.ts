@@ -44,6 +44,15 @@ describe("secrets-action-dev-server CLI", () => {
     expect(err).toEqual([]);
   });
 
+  it("shortens dynamic secret expiry with --time-scale and refuses them with --unlicensed", async () => {
+    const { io } = capture();
+    const result = await runCli(["--time-scale", "60", "--unlicensed", "--quiet"], io);
+    if (!("server" in result)) throw new Error("no server");
+    server = result.server;
+    expect(server.dynamicSecrets.timeScale).toBe(60);
+    expect(server.dynamicSecrets.licensed).toBe(false);
+  });
+
   it("serves HTTPS with --tls-key and --tls-cert", async () => {
     const dir = await mkdtemp(join(tmpdir(), "dev-server-tls-"));
     try {
@@ -77,6 +86,7 @@ describe("secrets-action-dev-server CLI", () => {
       [["--port", "http"], 'secrets-action-dev-server: --port: "http" is not a port. Use a number from 0 to 65535 (0 picks a free one).'],
       [["--rate-limit", "418"], 'secrets-action-dev-server: --rate-limit: "418" is not a style. Use 429 (current servers) or 500 (late-2024 servers).'],
       [["--tls-key", "k.pem"], "secrets-action-dev-server: --tls-key and --tls-cert go together. Give both to serve HTTPS, or neither."],
+      [["--time-scale", "0"], 'secrets-action-dev-server: --time-scale: "0" is not a number > 0. Use e.g. 60 (a 1m lease lasts one second).'],
     ] as const) {
       const { io, err } = capture();
       expect(await runCli([...argv], io)).toEqual({ exitCode: 2 });

@@ -14,6 +14,8 @@ export const USAGE = `Usage: secrets-action-dev-server [options]
   --host <host>          default 127.0.0.1
   --no-v4                behave as a late-2024 server without /api/v4 routes
   --rate-limit <style>   enable rate limits (Infisical Cloud free tier): 429 or 500
+  --time-scale <n>       dynamic secret leases expire n times sooner (60: a 1m lease lasts 1 s)
+  --unlicensed           refuse dynamic secrets like a self-hosted server without a licence
   --tls-key <file>       PEM key, with --tls-cert: serve HTTPS
   --tls-cert <file>      PEM certificate
   --quiet                no request log on stderr
@@ -46,6 +48,8 @@ const parse = (argv: string[]) => {
         host: { type: "string" },
         "no-v4": { type: "boolean" },
         "rate-limit": { type: "string" },
+        "time-scale": { type: "string" },
+        unlicensed: { type: "boolean" },
         "tls-key": { type: "string" },
         "tls-cert": { type: "string" },
         quiet: { type: "boolean" },
@@ -82,6 +86,11 @@ const optionsFrom = async (argv: string[]): Promise<DevServerOptions | "help"> =
   if (style !== undefined) {
     if (style !== "429" && style !== "500") throw new UsageError(`--rate-limit: "${style}" is not a style. Use 429 (current servers) or 500 (late-2024 servers).`);
     options.rateLimit = { style };
+  }
+  const timeScale = values["time-scale"];
+  if (timeScale !== undefined && !(Number(timeScale) > 0)) throw new UsageError(`--time-scale: "${timeScale}" is not a number > 0. Use e.g. 60 (a 1m lease lasts one second).`);
+  if (timeScale !== undefined || values.unlicensed) {
+    options.dynamicSecrets = { ...(timeScale !== undefined ? { timeScale: Number(timeScale) } : {}), ...(values.unlicensed ? { licensed: false } : {}) };
   }
   const keyFile = values["tls-key"];
   const certFile = values["tls-cert"];
