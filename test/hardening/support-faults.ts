@@ -79,6 +79,8 @@ export interface Outcome {
   exitCode: number | null;
   /** Spawn to exit, ms. */
   ms: number;
+  /** When it exited (Date.now()), to compare with the server's request times. */
+  endedAt: number;
   /** The error lines (`::error::` on GitHub, `<program>: error: …` from the CLIs). */
   errors: string[];
   /** The retry lines the front door logged ("attempt N of GET /path failed (reason)…"). */
@@ -98,6 +100,7 @@ const DUMP_SCRIPT = `require("fs").writeFileSync(process.argv[1], JSON.stringify
 
 interface Exited {
   exitCode: number | null;
+  endedAt: number;
   stdout: string;
   stderr: string;
   ms: number;
@@ -115,7 +118,7 @@ function spawnCollect(command: string, args: string[], env: Record<string, strin
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ exitCode: code, stdout, stderr, ms: performance.now() - started });
+      resolve({ exitCode: code, endedAt: Date.now(), stdout, stderr, ms: performance.now() - started });
     });
   });
 }
@@ -166,12 +169,13 @@ async function runGithub(settings: RunSettings): Promise<Outcome> {
     },
     timeoutMs: killAfterMs(settings),
   });
+  const endedAt = Date.now();
   const outputFiles = readdirSync(job.dir).filter((name) => name.startsWith("github_output_"));
   const outputsEmpty = outputFiles.every((name) => readFileSync(join(job.dir, name), "utf8") === "");
   const envText = readFileSync(job.envFile, "utf8");
   const untouched = envText === "" && outputsEmpty && readdirSync(job.runnerTemp).length === 0;
   const exported = envText === "" ? undefined : Object.fromEntries(NAMES.filter((name) => name in result.env).map((name) => [name, result.env[name] ?? ""]));
-  return { door: "github", exitCode: result.exitCode, ms: result.durationMs, errors: result.errors, retryLines: retryLines(result.log), exported, untouched, log: result.log };
+  return { door: "github", exitCode: result.exitCode, ms: result.durationMs, endedAt, errors: result.errors, retryLines: retryLines(result.log), exported, untouched, log: result.log };
 }
 
 async function runGitlab(settings: RunSettings, command: "run" | "export"): Promise<Outcome> {
@@ -189,6 +193,7 @@ async function runGitlab(settings: RunSettings, command: "run" | "export"): Prom
     door: command === "run" ? "gitlab-run" : "gitlab-export",
     exitCode: exited.exitCode,
     ms: exited.ms,
+    endedAt: exited.endedAt,
     errors: cliErrors(exited.stderr, "secrets-action"),
     retryLines: retryLines(log),
     exported,
@@ -220,6 +225,7 @@ async function runCircleciLoad(settings: RunSettings): Promise<Outcome> {
     door: "circleci-load",
     exitCode: exited.exitCode,
     ms: exited.ms,
+    endedAt: exited.endedAt,
     errors: cliErrors(exited.stderr, "secrets-action-circleci"),
     retryLines: retryLines(log),
     exported,
