@@ -144,6 +144,25 @@ describe("export", () => {
     expectNoSecrets(result.stdout + result.stderr);
   });
 
+  it("writes a value too large for an environment variable, and a NUL where the format holds one (json, yaml)", async () => {
+    const big = "b".repeat(1 << 20);
+    const files = await startDevServer({
+      seed: { ...cliSeed(), projects: [{ slug: "demo", environments: ["dev"], secrets: { dev: { "/": { BIG: big, BIN: "a\0b" } } } }] },
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "cli-export-"));
+      const json = await cli(["export", "--output", "s.json"], universalEnv(files.url), dir);
+      expect(json.code).toBe(0);
+      expect(parseJson(readFileSync(join(dir, "s.json"), "utf8")).map((variable) => variable.value === big || variable.value === "a\0b")).toEqual([true, true]);
+      const dotenv = await cli(["export", "--output", "s.env"], universalEnv(files.url), dir);
+      expect(dotenv.code).toBe(0);
+      expect(parseDotenv(readFileSync(join(dir, "s.env"), "utf8")).map((variable) => variable.name)).toEqual(["BIG"]);
+      expect(dotenv.stderr).toContain('"BIN" (its value contains a NUL character, which a dotenv or shell file cannot hold). Use the json or yaml format for them.');
+    } finally {
+      await files.close();
+    }
+  });
+
   it("writes to a new private folder when no --output is given, dotenv by default", async () => {
     const result = await cli(["export", "--secret-path", "/app"], universalEnv(server.url));
     expect(result.code).toBe(0);

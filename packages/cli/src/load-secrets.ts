@@ -133,6 +133,8 @@ export interface LoadedSecrets {
 export interface LoadSecretsOptions {
   /** How planExport's messages name the naming options. */
   readonly inputNames?: ExportInputNames;
+  /** Where the values go (default "environment"), for the limits they must meet: see planExport. */
+  readonly destination?: "environment" | "text-file" | "file";
 }
 
 /** Logs in, fetches, plans the names, revokes the token; logs the warnings. Fails as a whole: nothing partial. */
@@ -151,6 +153,7 @@ export async function loadSecrets(config: FetchConfig, context: LoadContext, opt
         allowReserved: config.allowReserved,
         platform: context.platform ?? process.platform,
         ...(options.inputNames ? { inputNames: options.inputNames } : {}),
+        ...(options.destination ? { destination: options.destination } : {}),
       },
     );
     for (const warning of plan.warnings) context.log.warn(warning);

@@ -157,6 +157,8 @@ async function exportSecrets(
           ...invalidNameOptions(config.invalidNames),
           allowReserved: config.allowReserved,
           platform,
+          // A file alone is not an environment: a 1 MB value or (in json and yaml) a NUL fits there.
+          destination: types.has("env") || types.has("output") ? "environment" : config.file?.format === "json" || config.file?.format === "yaml" ? "file" : "text-file",
           inputNames: { prefix: "env-prefix", suffix: "env-suffix", normalise: "invalid-names: normalise", allowReserved: "allow-reserved-names", strict: "invalid-names: fail" },
         },
       );

@@ -82,7 +82,9 @@ export const exportCommand = defineCommand<ExportPlan>({
   },
   async execute(plan, context) {
     const { log, conventions, env } = context;
-    const loaded = await loadSecrets(plan.config, context, { inputNames: exportInputNames(context.values) });
+    // A file is not an environment: a 1 MB value or (in json and yaml) a NUL fits there.
+    const destination = plan.format === "json" || plan.format === "yaml" ? "file" : "text-file";
+    const loaded = await loadSecrets(plan.config, context, { inputNames: exportInputNames(context.values), destination });
     const text = WRITERS[plan.format](loaded.variables);
     const path = plan.output ?? join(privateFolder(conventions.tempDir?.(env) ?? tmpdir()), `secrets.${EXTENSIONS[plan.format]}`);
     await writeSecretFile(path, text);

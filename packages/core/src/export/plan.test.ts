@@ -142,6 +142,15 @@ describe("planExport", () => {
     expect(planExport([secret("BIG", "x".repeat(40_000))], { platform: "win32" }).refused[0]?.reason).toContain("32767");
   });
 
+  it("keeps a large value or a NUL for a file, where the environment's limits do not apply", () => {
+    const values = [secret("BIG", "x".repeat(1 << 20)), secret("BIN", "a\0b")];
+    expect(planExport(values, { destination: "file" }).entries.map((entry) => entry.key)).toEqual(["BIG", "BIN"]);
+    const text = planExport(values, { destination: "text-file" });
+    expect(text.entries.map((entry) => entry.key)).toEqual(["BIG"]);
+    expect(text.refused).toEqual([{ key: "BIN", reason: "its value contains a NUL character, which a dotenv or shell file cannot hold" }]);
+    expect(text.warnings[0]).toContain("Use the json or yaml format for them.");
+  });
+
   it("on Windows, fails on names that differ only in case, and matches reserved names ignoring case", () => {
     expect(planExport([secret("db_url"), secret("DB_URL")]).entries).toHaveLength(2);
     const error = thrown(() => planExport([secret("db_url"), secret("DB_URL")], { platform: "win32" })) as ExportError;

@@ -61,6 +61,11 @@ export interface PlanExportOptions {
    * limit for one variable, on "win32" against Windows' 32,767 characters.
    */
   platform?: string;
+  /**
+   * Where the values go (default "environment"): "environment" refuses a NUL and a value over the platform's limit
+   * for one variable; "text-file" (dotenv, shell) refuses only a NUL; "file" (json, yaml) holds any value.
+   */
+  destination?: "environment" | "text-file" | "file";
   /** How the adapter calls these options, so messages name the input the user writes (default: the option names). */
   inputNames?: Partial<Record<"prefix" | "suffix" | "nameCase" | "normalise" | "allowReserved" | "strict", string>>;
 }
@@ -94,6 +99,7 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
   const platform = options.platform ?? "linux";
   const windows = platform === "win32";
   const allowReserved = options.allowReserved ?? [];
+  const destination = options.destination ?? "environment";
   validateOptions(prefix, suffix, allowReserved, label);
 
   const warnings: string[] = [];
@@ -124,7 +130,7 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
         continue;
       }
     }
-    const unexportable = valueProblem(name, value, platform);
+    const unexportable = valueProblem(name, value, platform, destination);
     if (unexportable !== undefined) {
       refused.push({ key, reason: unexportable });
       refusedValues.push({ key, reason: unexportable });
@@ -169,7 +175,11 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
   }
   if (refusedValues.length > 0) {
     const list = refusedValues.map((problem) => `${quote(problem.key)} (${problem.reason})`).join(", ");
-    warnings.push(`Refused ${count(refusedValues.length, "secret")} whose values no environment variable can hold: ${list}. Export them to a file instead.`);
+    warnings.push(
+      destination === "environment"
+        ? `Refused ${count(refusedValues.length, "secret")} whose values no environment variable can hold: ${list}. Export them to a file instead.`
+        : `Refused ${count(refusedValues.length, "secret")} whose values a dotenv or shell file cannot hold: ${list}. Use the json or yaml format for them.`,
+    );
   }
 
   const failures = [...collisions];
@@ -216,7 +226,10 @@ function applyCase(key: string, nameCase: "preserve" | "upper" | "lower"): strin
   return key;
 }
 
-function valueProblem(name: string, value: string, platform: string): string | undefined {
+function valueProblem(name: string, value: string, platform: string, destination: NonNullable<PlanExportOptions["destination"]>): string | undefined {
+  // A file is not an environment: only a NUL in a text format is a problem there.
+  if (destination === "file") return undefined;
+  if (destination === "text-file") return value.includes("\0") ? "its value contains a NUL character, which a dotenv or shell file cannot hold" : undefined;
   if (value.includes("\0")) return "its value contains a NUL character, which no environment variable can hold";
   if (platform === "linux") {
     const bytes = Buffer.byteLength(name) + 1 + Buffer.byteLength(value) + 1;
