@@ -250,6 +250,21 @@ describe("expiry", () => {
   });
 });
 
+describe("revocations that meet", () => {
+  it("a revoke racing the expiry both succeed: one drops the role, neither reports a failure", async () => {
+    const { lease: created, data } = await lease("pg-app");
+    const [revoked, expired] = await Promise.all([
+      call("DELETE", `/api/v1/dynamic-secrets/leases/${created.id}`, WHERE),
+      fetch(`${server.url}/__dev/dynamic-secrets/leases/${created.id}/expire`, { method: "POST" }),
+    ]);
+    expect(revoked.status).toBe(200);
+    expect((revoked.body["lease"] as { status: string | null }).status).toBeNull();
+    expect(expired.status === 200 || expired.status === 400).toBe(true);
+    expect(await pg.roleExists(data.DB_USERNAME)).toBe(false);
+    expect(server.store.leases.has(created.id)).toBe(false);
+  });
+});
+
 describe("failed revocation", () => {
   it("keeps the lease as 'Failed to delete' (still 200) and retries until the role is gone", async () => {
     const { lease: created, data } = await lease("pg-gated");
@@ -379,6 +394,30 @@ describe("management endpoints", () => {
     expect(await eventually(async () => server.store.getDynamicSecret("dyn", "dev", "/", "pg-api") === undefined)).toBe(true);
     const gone = await call("GET", "/api/v1/dynamic-secrets/pg-api?projectSlug=dyn&environmentSlug=dev&path=/");
     expect([gone.status, gone.body["message"]]).toEqual([404, "Dynamic secret with name 'pg-api in folder '/' not found"]);
+  });
+});
+
+describe("an unlicensed server", () => {
+  it("refuses leases with the real plan-restriction 400, as a self-hosted server without a licence", async () => {
+    const other = await startDevServer({
+      seed: { projects: [{ slug: "dyn", dynamicSecrets: { dev: { "/": [postgresDynamicSecret(pg)] } } }], identities: [{ name: "member", projects: { dyn: "member" }, universalAuth: { clientId: "c", clientSecrets: ["s"] } }] },
+      dynamicSecrets: { licensed: false },
+    });
+    try {
+      const login = await fetch(`${other.url}/api/v1/auth/universal-auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId: "c", clientSecret: "s" }) });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const before = await roleCount();
+      const answer = await fetch(`${other.url}/api/v1/dynamic-secrets/leases`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+        body: JSON.stringify({ dynamicSecretName: "pg-app", ...WHERE }),
+      });
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { message: string }).message).toBe("Failed to create lease due to plan restriction. Upgrade plan to create dynamic secret.");
+      expect(await roleCount()).toBe(before);
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { badRequest } from "../errors.js";
+import { badRequest, notFound } from "../errors.js";
 import type { DynamicSecret, Lease, Store } from "../store.js";
 import { generatePassword, generateUsername } from "./credentials.js";
 import { ProviderError, SqlProvider } from "./sql-provider.js";
@@ -45,6 +45,8 @@ export class LeaseManager {
   private readonly retryDelaysMs: number[];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
+  /** One provider operation at a time per lease: an expiry firing during a revoke or renew waits for it. */
+  private readonly locks = new Map<string, Promise<unknown>>();
   /** Bumped by reset/close so that jobs started before do not touch the new state. */
   private generation = 0;
 
@@ -90,7 +92,14 @@ export class LeaseManager {
   }
 
   /** New expireAt = old expireAt + ttl (or defaultTTL); beyond createdAt + maxTTL is a 400 and nothing changes. */
-  async renewLease(secret: DynamicSecret, lease: Lease, ttl: string | undefined): Promise<Lease> {
+  renewLease(secret: DynamicSecret, lease: Lease, ttl: string | undefined): Promise<Lease> {
+    return this.exclusive(lease.id, async () => {
+      if (!this.store.leases.has(lease.id)) throw notFound(`Dynamic secret lease with ID '${lease.id}' not found`);
+      return this.renewNow(secret, lease, ttl);
+    });
+  }
+
+  private async renewNow(secret: DynamicSecret, lease: Lease, ttl: string | undefined): Promise<Lease> {
     const expireAt = lease.expireAt + ttlMs(ttl || secret.defaultTTL);
     if (secret.maxTTL && expireAt > lease.createdAt + ttlMs(secret.maxTTL, "maxTTL")) {
       throw badRequest("The requested renewal would exceed the maximum allowed lease duration. Please choose a shorter TTL");
@@ -107,7 +116,12 @@ export class LeaseManager {
    * stays with status "Failed to delete" and the error in statusDetails, and retries are scheduled; with `isForced`
    * the error is ignored.
    */
-  async revokeLease(secret: DynamicSecret, lease: Lease, isForced: boolean): Promise<Lease> {
+  revokeLease(secret: DynamicSecret, lease: Lease, isForced: boolean): Promise<Lease> {
+    // Revoked meanwhile (by its expiry): the lease is gone, which is what was asked.
+    return this.exclusive(lease.id, async () => (this.store.leases.has(lease.id) ? this.revokeNow(secret, lease, isForced) : lease));
+  }
+
+  private async revokeNow(secret: DynamicSecret, lease: Lease, isForced: boolean): Promise<Lease> {
     try {
       await this.provider.revoke(secret.inputs, lease.externalEntityId);
     } catch (error) {
@@ -163,12 +177,15 @@ export class LeaseManager {
       (async () => {
         const problems: string[] = [];
         for (const lease of leases) {
-          try {
-            await this.provider.revoke(secret.inputs, lease.externalEntityId);
-            if (generation === this.generation) this.forget(lease.id);
-          } catch (error) {
-            problems.push(error instanceof Error ? error.message : String(error));
-          }
+          await this.exclusive(lease.id, async () => {
+            if (generation !== this.generation || !this.store.leases.has(lease.id)) return;
+            try {
+              await this.provider.revoke(secret.inputs, lease.externalEntityId);
+              if (generation === this.generation) this.forget(lease.id);
+            } catch (error) {
+              problems.push(error instanceof Error ? error.message : String(error));
+            }
+          });
         }
         if (generation !== this.generation) return;
         if (problems.length === 0) this.store.dynamicSecrets.delete(secret.id);
@@ -216,7 +233,11 @@ export class LeaseManager {
   }
 
   /** The revocation job: revoke and delete, or mark the lease failed and schedule the next retry. */
-  private async revokeJob(leaseId: string, attempt: number): Promise<void> {
+  private revokeJob(leaseId: string, attempt: number): Promise<void> {
+    return this.exclusive(leaseId, () => this.revokeJobNow(leaseId, attempt));
+  }
+
+  private async revokeJobNow(leaseId: string, attempt: number): Promise<void> {
     const generation = this.generation;
     const lease = this.store.leases.get(leaseId);
     const secret = lease && this.store.dynamicSecrets.get(lease.dynamicSecretId);
@@ -240,6 +261,18 @@ export class LeaseManager {
   private forget(leaseId: string): void {
     this.clearTimer(leaseId);
     this.store.leases.delete(leaseId);
+  }
+
+  /** Runs `work` after every earlier operation on the same lease has settled. */
+  private exclusive<T>(leaseId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(leaseId) ?? Promise.resolve();
+    const run = previous.then(() => work());
+    const tail = run.catch(() => undefined);
+    this.locks.set(leaseId, tail);
+    void tail.then(() => {
+      if (this.locks.get(leaseId) === tail) this.locks.delete(leaseId);
+    });
+    return run;
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
