@@ -32,6 +32,8 @@ describe("TTL strings", () => {
     expect(ttlRangeIssues("10y")).toEqual([]);
     expect(ttlRangeIssues("11y")).toEqual(["TTL must be less than 10 years"]);
     expect(ttlRangeIssues("garbage")).toEqual([]);
+    // An empty TTL is skipped by the refinement and means the default.
+    expect(ttlRangeIssues("")).toEqual([]);
   });
 
   it("an unparseable TTL that reaches a lease is a 400 naming it", () => {

@@ -23,7 +23,7 @@ export const parseTtl = (value: unknown): number | undefined => {
 
 /** The routers' TTL refinement: the messages of the 422 for a TTL out of range (none when it is fine). */
 export const ttlRangeIssues = (value: string): string[] => {
-  const valueMs = parse(value);
+  const valueMs = msOf(value);
   if (valueMs === undefined) return [];
   const issues: string[] = [];
   if (valueMs < MIN_TTL_MS) issues.push("TTL must be a greater than 1min");
