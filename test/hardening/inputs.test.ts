@@ -246,7 +246,7 @@ describe("domain forms that work", () => {
     .flat()
     .find((address) => address !== undefined && address.family === "IPv4" && !address.internal)?.address;
   it.skipIf(external === undefined)("plain http to a host that is not loopback works, with a warning that the token and secrets cross the network unencrypted", async () => {
-    const remote = await startDevServer({ seed: hostileSeed(), log: false, host: external });
+    const remote = await startDevServer({ seed: hostileSeed(), log: false, host: external ?? "" });
     try {
       const url = remote.url;
       expect(url.startsWith("http://127.")).toBe(false);

@@ -60,7 +60,7 @@ export async function startTinyproxy(options: { connectPorts?: number[] } = {}):
   const deadline = Date.now() + 10_000;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection(port, () => {
+      const socket = createConnection(port, "127.0.0.1", () => {
         socket.end();
         resolve(true);
       });
