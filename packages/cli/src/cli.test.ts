@@ -215,7 +215,7 @@ describe("the command line", () => {
   it("refuses an unknown command with a suggestion", async () => {
     const result = await cli(["rnu"], {});
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("sa-test: error: rnu: unknown command. Did you mean run? Commands: run, export; see sa-test --help.\n");
+    expect(result.stderr).toBe("sa-test: error: rnu: unknown command. Did you mean run? Commands: run, export, lease, revoke; see sa-test --help.\n");
   });
 
   it("warns when a credential is given as a flag", async () => {

@@ -7,6 +7,8 @@ import { errorMessage, isSecretsActionError } from "@secrets-action/core";
 import { closest } from "@secrets-action/core/inputs";
 import type { CliIo, Command, CommandContext } from "./command.js";
 import { exportCommand } from "./commands/export.js";
+import { leaseCommand } from "./commands/lease.js";
+import { revokeCommand } from "./commands/revoke.js";
 import { runCommand } from "./commands/run.js";
 import type { BuiltinCommandName, CiConventions } from "./conventions.js";
 import { EXIT } from "./exit-codes.js";
@@ -27,7 +29,7 @@ export interface RunCliOptions {
   readonly cwd?: string;
 }
 
-const BUILTINS: Record<BuiltinCommandName, Command> = { run: runCommand, export: exportCommand };
+const BUILTINS: Record<BuiltinCommandName, Command> = { run: runCommand, export: exportCommand, lease: leaseCommand, revoke: revokeCommand };
 
 /** The commands of a CI: the built-ins under their names for it, then its own. */
 export function commandTable(conventions: CiConventions): Command[] {

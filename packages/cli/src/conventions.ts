@@ -6,7 +6,7 @@ import type { Command } from "./command.js";
 import type { Env } from "./option-values.js";
 
 /** The built-in commands, which a CI may rename (CircleCI's `run` is `exec`). */
-export type BuiltinCommandName = "run" | "export";
+export type BuiltinCommandName = "run" | "export" | "lease" | "revoke";
 
 /** A CI's conventions. */
 export interface CiConventions {
@@ -31,6 +31,8 @@ export interface CiConventions {
   workspace(env: Env): string | undefined;
   /** Where `export` creates its file when no --output is given (default: the system's temporary folder). */
   tempDir?(env: Env): string | undefined;
+  /** The job's id, to name the default lease file so parallel jobs on one machine keep theirs apart. */
+  jobId?(env: Env): string | undefined;
   /** What a secret becomes in redacted output (default `[MASKED]`, as GitLab prints masked variables). */
   readonly replacement?: string;
   /** Built-in commands under another name. */

@@ -98,11 +98,11 @@ describe("readFetchConfig", () => {
       INFISICAL_SECRET_PATH: "/app/../etc",
     });
     expect(problems).toEqual([
+      'INFISICAL_EXTRA_HEADERS: a header is not "Name: value" (the name is missing or has invalid characters).',
+      'INFISICAL_TIMEOUT: "0" must be a whole number from 1 to 3600.',
       "--project-id: set only one of project-id and project-slug, not both (INFISICAL_PROJECT_SLUG is set too).",
       'INFISICAL_SECRET_PATH: "/app/../etc" has a . or .. segment. Use an absolute folder path such as /app/db.',
       'INFISICAL_ENV_PREFIX: "1X-" cannot start an environment variable name (letters, digits and _, not starting with a digit). Did you mean _1X_?',
-      'INFISICAL_EXTRA_HEADERS: a header is not "Name: value" (the name is missing or has invalid characters).',
-      'INFISICAL_TIMEOUT: "0" must be a whole number from 1 to 3600.',
       'INFISICAL_INVALID_NAMES: "normalize" is not one of skip, normalise, fail. Did you mean normalise?',
     ]);
     expect(problems.join("\n")).not.toContain("secret-ish");

@@ -26,9 +26,15 @@ export interface HttpSettings {
   readonly retries: number;
 }
 
-/** What to fetch and how to name it. */
-export interface FetchConfig extends HttpSettings {
+/** Where and how to log in: what every command that talks to the server needs. */
+export interface LoginConfig extends HttpSettings {
   readonly auth: AuthPlan;
+  /** Worth saying, not errors (plain http to a remote host, ignored options). */
+  readonly warnings: readonly string[];
+}
+
+/** What to fetch and how to name it. */
+export interface FetchConfig extends LoginConfig {
   readonly projectId: string | undefined;
   readonly projectSlug: string | undefined;
   /** Undefined only with a service token, whose single scope then names it. */
@@ -44,8 +50,6 @@ export interface FetchConfig extends HttpSettings {
   readonly invalidNames: "skip" | "normalise" | "fail";
   readonly allowReserved: readonly string[];
   readonly maskMinLength: number;
-  /** Worth saying, not errors (plain http to a remote host, ignored options). */
-  readonly warnings: readonly string[];
 }
 
 /** Options of {@link readFetchConfig}. */
@@ -61,12 +65,10 @@ export interface ReadFetchConfigOptions {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Reads every login and fetch option; never throws for bad input (see `values.problems`). */
-export function readFetchConfig(options: ReadFetchConfigOptions): FetchConfig {
+/** Reads the server and login options; never throws for bad input (see `values.problems`). */
+export function readLoginConfig(options: ReadFetchConfigOptions): LoginConfig & { warnings: string[] } {
   const { values } = options;
-  const problems = values.problems;
   const warnings: string[] = [];
-
   let domain = DEFAULT_DOMAIN;
   try {
     const normalised = normaliseDomain(values.string("domain") ?? DEFAULT_DOMAIN, values.label("domain"));
@@ -74,10 +76,25 @@ export function readFetchConfig(options: ReadFetchConfigOptions): FetchConfig {
     warnings.push(...normalised.warnings);
   } catch (error) {
     if (!isSecretsActionError(error) || error.code !== "CONFIG") throw error;
-    problems.push(...((error as { problems?: readonly string[] }).problems ?? [error.message]));
+    values.problems.push(...((error as { problems?: readonly string[] }).problems ?? [error.message]));
   }
+  return {
+    domain,
+    extraHeaders: readHeaders(values),
+    caCertificate: readCa(values, options.cwd),
+    timeoutMs: values.integer("timeout") * 1000,
+    retries: values.integer("retries"),
+    auth: readAuth(options),
+    warnings,
+  };
+}
 
-  const auth = readAuth(options);
+/** Reads every login and fetch option; never throws for bad input (see `values.problems`). */
+export function readFetchConfig(options: ReadFetchConfigOptions): FetchConfig {
+  const { values } = options;
+  const problems = values.problems;
+  const login = readLoginConfig(options);
+  const { auth, warnings } = login;
 
   const projectId = values.string("project-id");
   const projectSlug = values.string("project-slug");
@@ -110,12 +127,7 @@ export function readFetchConfig(options: ReadFetchConfigOptions): FetchConfig {
   }
 
   return {
-    domain,
-    extraHeaders: readHeaders(values),
-    caCertificate: readCa(values, options.cwd),
-    timeoutMs: values.integer("timeout") * 1000,
-    retries: values.integer("retries"),
-    auth,
+    ...login,
     projectId,
     projectSlug,
     environment,
@@ -130,7 +142,6 @@ export function readFetchConfig(options: ReadFetchConfigOptions): FetchConfig {
     invalidNames: values.choice<"skip" | "normalise" | "fail">("invalid-names") ?? "skip",
     allowReserved,
     maskMinLength: values.integer("mask-min-length"),
-    warnings,
   };
 }
 

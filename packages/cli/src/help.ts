@@ -8,6 +8,7 @@ const GROUP_TITLES: Record<OptionGroup, string> = {
   auth: "Login",
   secrets: "What to fetch",
   names: "Variable names and redaction",
+  leases: "Dynamic secrets (leases)",
   run: "The command",
   export: "The file",
   general: "General",

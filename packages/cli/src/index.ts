@@ -28,6 +28,8 @@ export { parseArgs, type ParsedArgs, type ParseArgsOptions, type FlagOccurrence 
 export { OptionValues, splitList, type Env, type ValueSource, type OptionValuesOptions } from "./option-values.js";
 export {
   readFetchConfig,
+  readLoginConfig,
+  type LoginConfig,
   exportInputNames,
   jwtProblem,
   type AuthPlan,
@@ -55,7 +57,11 @@ export {
   type RunRedactedResult,
 } from "./redacted-child.js";
 export { runCommand, type RunPlan } from "./commands/run.js";
-export { exportCommand, formatForPath, outputProblem, type ExportPlan } from "./commands/export.js";
+export { exportCommand, fileDestination, formatForPath, outputProblem, readOutput, writeExportFile, type ExportPlan } from "./commands/export.js";
+export { leaseCommand, type LeaseCommandPlan } from "./commands/lease.js";
+export { revokeCommand, type RevokePlan } from "./commands/revoke.js";
+export { defaultLeaseFile, readLeaseFile, recordLease, writeLeaseFile } from "./lease-file.js";
+export { leaseWith, readLeasePlan, readLeaseFilePath, revokeFromFile, revokeWith, type Leased, type LeasePlan, type RevokeSummary } from "./leases.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { renderGeneralHelp, renderCommandHelp } from "./help.js";
 export { EXIT } from "./exit-codes.js";

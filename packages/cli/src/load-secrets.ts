@@ -17,8 +17,9 @@ import {
   planExport,
 } from "@secrets-action/core";
 import type { CiConventions } from "./conventions.js";
-import type { AuthPlan, ExportInputNames, FetchConfig } from "./fetch-config.js";
+import type { AuthPlan, ExportInputNames, FetchConfig, LoginConfig } from "./fetch-config.js";
 import { createCliHttpClient } from "./http.js";
+import { type Leased, type LeasePlan, leaseWith } from "./leases.js";
 import type { Logger } from "./logger.js";
 import type { Env } from "./option-values.js";
 
@@ -76,7 +77,7 @@ export function planCredentials(auth: AuthPlan): string[] {
 }
 
 /** Creates the client and session and logs in (once). Throws the login's error, after closing the client. */
-export async function openSession(config: FetchConfig, context: LoadContext): Promise<OpenSession> {
+export async function openSession(config: LoginConfig, context: LoadContext): Promise<OpenSession> {
   const http = createCliHttpClient(config, context.env, context.conventions, context.log);
   const session = createSession(http, authConfig(config.auth));
   const obtained = new Set<string>();
@@ -118,6 +119,8 @@ export function fetchWith(open: OpenSession, config: FetchConfig): Promise<Fetch
 
 /** What a secrets command works with. Nothing here is printed; `sensitive` is what must never be. */
 export interface LoadedSecrets {
+  /** The leases made with --dynamic-secrets (their credentials are among `variables`). */
+  readonly leased: Leased | undefined;
   /** Every secret fetched, merged. */
   readonly secrets: readonly MergedSecret[];
   /** The variables to export, named by the naming options (invalid and reserved names left out, with warnings). */
@@ -135,6 +138,10 @@ export interface LoadSecretsOptions {
   readonly inputNames?: ExportInputNames;
   /** Where the values go (default "environment"), for the limits they must meet: see planExport. */
   readonly destination?: "environment" | "text-file" | "file";
+  /** Dynamic secrets to lease after the fetch, with the same session. */
+  readonly leases?: LeasePlan;
+  /** Fetch the secrets (default true); false leases only. */
+  readonly fetch?: boolean;
 }
 
 /** Logs in, fetches, plans the names, revokes the token; logs the warnings. Fails as a whole: nothing partial. */
@@ -142,28 +149,43 @@ export async function loadSecrets(config: FetchConfig, context: LoadContext, opt
   for (const warning of config.warnings) context.log.warn(warning);
   const open = await openSession(config, context);
   try {
-    const result = await fetchWith(open, config);
-    for (const warning of result.warnings) context.log.warn(warning);
+    const result = options.fetch === false ? undefined : await fetchWith(open, config);
+    for (const warning of result?.warnings ?? []) context.log.warn(warning);
+    const secrets = result?.secrets ?? [];
+    const platform = context.platform ?? process.platform;
     const plan = planExport(
-      result.secrets.map((secret) => ({ key: secret.key, value: secret.value })),
+      secrets.map((secret) => ({ key: secret.key, value: secret.value })),
       {
         prefix: config.prefix,
         suffix: config.suffix,
         ...invalidNameOptions(config.invalidNames),
         allowReserved: config.allowReserved,
-        platform: context.platform ?? process.platform,
-        ...(options.inputNames ? { inputNames: options.inputNames } : {}),
+        platform,
         ...(options.destination ? { destination: options.destination } : {}),
+        ...(options.inputNames ? { inputNames: options.inputNames } : {}),
       },
     );
     for (const warning of plan.warnings) context.log.warn(warning);
+    const leases = options.leases;
+    const leased =
+      leases && leases.requests.length > 0
+        ? await leaseWith(open, { projectSlug: config.projectSlug ?? "", environment: config.environment ?? "" }, leases, context, {
+            maskMinLength: config.maskMinLength,
+            taken: new Map(plan.entries.map((entry) => [entry.name, `secret ${entry.key}`] as const)),
+            platform,
+          })
+        : undefined;
     const project = config.projectSlug ?? config.projectId ?? "";
     return {
-      secrets: result.secrets,
-      variables: plan.entries.map((entry) => ({ name: entry.name, value: entry.value })),
-      sensitive: [...result.secrets.map((secret) => secret.value), ...open.credentials()],
+      leased,
+      secrets,
+      variables: [
+        ...plan.entries.map((entry) => ({ name: entry.name, value: entry.value })),
+        ...(leased?.variables ?? []).map((variable) => ({ name: variable.name, value: variable.value })),
+      ],
+      sensitive: [...secrets.map((secret) => secret.value), ...(leased?.sensitive ?? []), ...open.credentials()],
       where: `${project}/${config.environment} at ${config.paths.join(", ")}${config.recursive && config.names === undefined ? " (recursive)" : ""}`,
-      apiVersion: result.apiVersion,
+      apiVersion: result?.apiVersion ?? "v3",
     };
   } finally {
     await open.close();

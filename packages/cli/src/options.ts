@@ -7,7 +7,7 @@
 export type OptionType = "string" | "boolean" | "integer" | "list";
 
 /** Where the option belongs; `--help` lists options by group. */
-export type OptionGroup = "connection" | "auth" | "secrets" | "names" | "run" | "export" | "general";
+export type OptionGroup = "connection" | "auth" | "secrets" | "names" | "leases" | "run" | "export" | "general";
 
 /** One option: a long flag `--<name>`, read from the first non-empty of `env` when the flag is not given. */
 export interface OptionSpec {
@@ -296,6 +296,33 @@ export const OPTIONS: readonly OptionSpec[] = [
     max: 1000,
     placeholder: "N",
     description: "Values shorter than this are not redacted (so 1, true or 5432 do not blank the log); a warning names each such key.",
+  },
+  // Leases.
+  {
+    name: "dynamic-secrets",
+    type: "list",
+    group: "leases",
+    env: ["INFISICAL_DYNAMIC_SECRETS"],
+    separator: "newline",
+    placeholder: "'NAME[:PATH][@TTL] [VAR=FIELD…]'",
+    description:
+      "Dynamic secrets to lease, one per line (or repeat the flag): name[:path][@ttl], then VAR=FIELD words to rename credentials, e.g. pg-app@30m PGUSER=DB_USERNAME. TTL 1m to 10y; default the dynamic secret's own. Needs --project-slug.",
+  },
+  {
+    name: "fetch-secrets",
+    type: "boolean",
+    group: "leases",
+    env: ["INFISICAL_FETCH_SECRETS"],
+    default: "true",
+    description: "Fetch the secrets of --secret-path as well as leasing (lease: default false). Set false to only lease.",
+  },
+  {
+    name: "lease-file",
+    type: "string",
+    group: "leases",
+    env: ["INFISICAL_LEASE_FILE"],
+    placeholder: "FILE",
+    description: "Where lease records (ids, never credentials) are kept for `revoke` in a later step or after_script; default: a file in the job's private temporary folder.",
   },
   // run
   {

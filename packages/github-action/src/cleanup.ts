@@ -12,13 +12,14 @@ import {
   errorMessage,
   isApiError,
   revokeAccessToken,
+  revokeRecordedLease,
   useBaselineWasmCompiler,
 } from "@secrets-action/core";
 import { type RunnerEnv, parseConfig, parseHeaders, readInputs } from "./config.js";
 import { httpClient } from "./http.js";
 import { openSession } from "./login.js";
 import { Runner } from "./runner.js";
-import { type CleanupState, type SavedLease, readCleanupState } from "./state.js";
+import { type CleanupState, readCleanupState } from "./state.js";
 
 export async function cleanup(env: RunnerEnv, runner: Runner): Promise<void> {
   let state;
@@ -82,37 +83,23 @@ async function revokeLeases(state: CleanupState, http: InfisicalHttpClient, env:
   const client = createDynamicSecretsClient(authorized);
   try {
     for (const lease of leases) {
-      const revoke = () => client.revoke(lease.id, { projectSlug: lease.projectSlug, environment: lease.environment, path: lease.path });
-      try {
-        let revoked;
+      let result = await revokeRecordedLease(client, lease);
+      if (result.outcome === "failed" && tokenRejected(result.error) && !relogin) {
         try {
-          revoked = await revoke();
-        } catch (error) {
-          if (!tokenRejected(error) || relogin) throw error;
           relogin = loginAgain(env, runner);
           token = await relogin.token();
-          revoked = await revoke();
+          result = await revokeRecordedLease(client, lease);
+        } catch (error) {
+          result = { outcome: "failed", message: `Could not revoke lease ${lease.id} (${describeLease(lease)}): ${errorMessage(error)}. Its credentials stay valid until ${lease.expiresAt}; revoke the lease in Infisical if they must end sooner.` };
         }
-        if (revoked.status) {
-          runner.warning(
-            `Lease ${lease.id} (${describeLease(lease)}): the server could not revoke it yet (${revoked.status}${revoked.statusDetails ? `: ${revoked.statusDetails}` : ""}); it retries on its own, and the credentials expire at ${lease.expiresAt} at the latest.`,
-          );
-        } else {
-          runner.info(`Revoked lease ${lease.id} (${describeLease(lease)}).`);
-        }
-      } catch (error) {
-        if (isApiError(error) && error.status === 404) runner.info(`Lease ${lease.id} (${describeLease(lease)}) was already gone (expired or revoked).`);
-        else runner.warning(leaseWarning(lease, errorMessage(error)));
       }
+      if (result.outcome === "revoked" || result.outcome === "gone") runner.info(result.message);
+      else runner.warning(result.message);
     }
   } finally {
     await relogin?.close();
   }
   return token;
-}
-
-function leaseWarning(lease: SavedLease, reason: string): string {
-  return `Could not revoke lease ${lease.id} (${describeLease(lease)}): ${reason}. Its credentials stay valid until ${lease.expiresAt}; revoke the lease in Infisical if they must end sooner.`;
 }
 
 /** A fresh login with the step's own inputs (the post step sees the same inputs as the main step). */

@@ -1,3 +1,5 @@
+import type { LeaseRecord } from "@secrets-action/core";
+
 /** What the main step leaves for the post step, saved in GITHUB_STATE as one JSON value. */
 export const STATE_NAME = "secrets_action_cleanup";
 
@@ -15,15 +17,7 @@ export interface CleanupState {
 }
 
 /** A lease as the post step needs it: where it is, to revoke it. None of it is secret. */
-export interface SavedLease {
-  id: string;
-  name: string;
-  path: string;
-  projectSlug: string;
-  environment: string;
-  /** ISO 8601. */
-  expiresAt: string;
-}
+export type SavedLease = LeaseRecord;
 
 /** Reads the state the runner passes to the post step as `STATE_<name>`; undefined when main saved none. */
 export function readCleanupState(env: Readonly<Record<string, string | undefined>>): CleanupState | undefined {

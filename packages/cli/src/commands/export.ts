@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import { type ExportVariable, SecretsActionError, writeDotenv, writeJson, writeSecretFile, writeShell, writeYaml } from "@secrets-action/core";
-import { defineCommand } from "../command.js";
+import { type CommandContext, defineCommand } from "../command.js";
 import { type FetchConfig, exportInputNames, readFetchConfig } from "../fetch-config.js";
 import { loadSecrets } from "../load-secrets.js";
 import { EXPORT_FORMATS, type ExportFormat, FETCH_OPTION_GROUPS, optionsInGroups } from "../options.js";
@@ -67,37 +67,52 @@ export const exportCommand = defineCommand<ExportPlan>({
   ],
   optionNames: [...optionsInGroups(FETCH_OPTION_GROUPS), "format", "output", "quiet"],
   configure(context) {
-    const { values } = context;
-    const config = readFetchConfig({ values, env: context.env, conventions: context.conventions, cwd: context.cwd });
-    const given = values.string("output");
-    let output: string | undefined;
-    if (given !== undefined) {
-      const candidate = given === "-" ? given : resolve(context.cwd, given);
-      const problem = outputProblem(candidate);
-      if (problem !== undefined) values.problems.push(`${values.label("output")}: ${problem}`);
-      else output = candidate;
-    }
-    const format = values.choice<ExportFormat>("format") ?? (output === undefined ? undefined : formatForPath(output)) ?? "dotenv";
-    return { config, format, output };
+    return { config: readFetchConfig({ values: context.values, env: context.env, conventions: context.conventions, cwd: context.cwd }), ...readOutput(context) };
   },
   async execute(plan, context) {
-    const { log, conventions, env } = context;
     // A file is not an environment: a 1 MB value or (in json and yaml) a NUL fits there.
-    const destination = plan.format === "json" || plan.format === "yaml" ? "file" : "text-file";
-    const loaded = await loadSecrets(plan.config, context, { inputNames: exportInputNames(context.values), destination });
-    const text = WRITERS[plan.format](loaded.variables);
-    const path = plan.output ?? join(privateFolder(conventions.tempDir?.(env) ?? tmpdir()), `secrets.${EXTENSIONS[plan.format]}`);
-    await writeSecretFile(path, text);
-    const count = loaded.variables.length;
-    log.info(`fetched ${loaded.secrets.length} secret${loaded.secrets.length === 1 ? "" : "s"} from ${loaded.where}; wrote ${count} to ${path} (${plan.format}, mode 0600).`);
-    const workspace = conventions.workspace(env);
-    if (workspace !== undefined && isInside(path, workspace)) {
-      log.warn(`${path} is inside the job's checkout (${workspace}): artifacts or caches that include it would keep the secrets. Write it elsewhere (the default is a private temporary folder), or delete it before the job ends.`);
-    }
-    context.io.stdout.write(`${path}\n`);
+    const loaded = await loadSecrets(plan.config, context, { inputNames: exportInputNames(context.values), destination: fileDestination(plan.format) });
+    const path = await writeExportFile(plan, loaded.variables, context);
+    context.log.info(`fetched ${loaded.secrets.length} secret${loaded.secrets.length === 1 ? "" : "s"} from ${loaded.where}; wrote ${loaded.variables.length} to ${path} (${plan.format}, mode 0600).`);
     return 0;
   },
 });
+
+/** What planExport checks values against for a file of this format. */
+export function fileDestination(format: ExportFormat): "file" | "text-file" {
+  return format === "json" || format === "yaml" ? "file" : "text-file";
+}
+
+/** Reads --output and --format: the output's extension decides the format when --format is not given. */
+export function readOutput(context: CommandContext): { format: ExportFormat; output: string | undefined } {
+  const { values } = context;
+  const given = values.string("output");
+  let output: string | undefined;
+  if (given !== undefined) {
+    const candidate = given === "-" ? given : resolve(context.cwd, given);
+    const problem = outputProblem(candidate);
+    if (problem !== undefined) values.problems.push(`${values.label("output")}: ${problem}`);
+    else output = candidate;
+  }
+  const format = values.choice<ExportFormat>("format") ?? (output === undefined ? undefined : formatForPath(output)) ?? "dotenv";
+  return { format, output };
+}
+
+/**
+ * Writes the variables to the file (0600; a new private folder when no --output), warns when it is inside the
+ * checkout, and prints its path — and only its path — on stdout. Resolves with the path.
+ */
+export async function writeExportFile(plan: { format: ExportFormat; output: string | undefined }, variables: readonly ExportVariable[], context: CommandContext): Promise<string> {
+  const { log, conventions, env } = context;
+  const path = plan.output ?? join(privateFolder(conventions.tempDir?.(env) ?? tmpdir()), `secrets.${EXTENSIONS[plan.format]}`);
+  await writeSecretFile(path, WRITERS[plan.format](variables));
+  const workspace = conventions.workspace(env);
+  if (workspace !== undefined && isInside(path, workspace)) {
+    log.warn(`${path} is inside the job's checkout (${workspace}): artifacts or caches that include it would keep the secrets. Write it elsewhere (the default is a private temporary folder), or delete it before the job ends.`);
+  }
+  context.io.stdout.write(`${path}\n`);
+  return path;
+}
 
 /** A new folder only the job's user can enter, under `parent` (created if missing). */
 function privateFolder(parent: string): string {

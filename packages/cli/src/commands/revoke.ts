@@ -1,0 +1,49 @@
+/**
+ * `revoke`: revoke the leases recorded in the lease file — in GitLab's after_script, a CircleCI `when: always` step, or
+ * by hand. Logs in again (the leasing command revoked its token when it ended). A lease the server would not revoke is
+ * a warning naming it and when its credentials expire, not a failure: cleanup must not fail a job that passed.
+ */
+import { defineCommand } from "../command.js";
+import { type LoginConfig, readLoginConfig } from "../fetch-config.js";
+import { readLeaseFilePath, revokeFromFile } from "../leases.js";
+import { optionsInGroups } from "../options.js";
+
+/** What `revoke` will do. */
+export interface RevokePlan {
+  readonly login: LoginConfig;
+  readonly leaseFile: string;
+  /** Only these lease ids; all recorded leases when undefined. */
+  readonly ids: ReadonlySet<string> | undefined;
+}
+
+export const revokeCommand = defineCommand<RevokePlan>({
+  name: "revoke",
+  summary: "Revoke the leases recorded in the lease file (exits 0 even when one cannot be revoked; it warns).",
+  usage: "[options] [--lease-id ID]…",
+  details: [
+    "Revokes every lease that lease, run or load recorded in --lease-file (or only those given with --lease-id), and removes them from the file; the file is deleted when none is left. A lease the server could not revoke stays in the file with a warning that names it and says when its credentials expire, so the step can be run again.",
+    "Needs the same login options as the command that leased (the same environment variables in an after_script or a later step). Nothing recorded: nothing to do, and no request is sent.",
+  ],
+  optionNames: [...optionsInGroups(["connection", "auth"]), "lease-file", "lease-id", "quiet"],
+  options: [
+    {
+      name: "lease-id",
+      type: "list",
+      group: "leases",
+      env: ["INFISICAL_LEASE_ID"],
+      placeholder: "ID",
+      description: "Revoke only this recorded lease (repeat the flag for several).",
+    },
+  ],
+  configure(context) {
+    const login = readLoginConfig({ values: context.values, env: context.env, conventions: context.conventions, cwd: context.cwd });
+    const ids = context.values.list("lease-id");
+    return { login, leaseFile: readLeaseFilePath(context), ids: ids.length > 0 ? new Set(ids) : undefined };
+  },
+  async execute(plan, context) {
+    for (const warning of plan.login.warnings) context.log.warn(warning);
+    const summary = await revokeFromFile(plan.login, plan.leaseFile, context, plan.ids === undefined ? {} : { ids: plan.ids });
+    if (summary.failed > 0) context.log.warn(`${summary.failed} lease${summary.failed === 1 ? "" : "s"} not revoked; still recorded in ${plan.leaseFile} for another try.`);
+    return 0;
+  },
+});
