@@ -154,6 +154,16 @@ describe("bad inputs fail before any request, with one line naming the input", (
     expect({ ...type.env, ...format.env, ...type.outputs, ...format.outputs }).toEqual({});
   });
 
+  it("the action: a dynamic secret TTL that ms cannot parse, or below the server's minimum", async () => {
+    server.requests.clear();
+    const words = await runStep({ inputs: actionInputs({ "dynamic-secrets": "pg-app@forever" }) });
+    expect(words.errors).toEqual(['dynamic-secrets: the TTL "forever" is not a duration: write it like 30m, 1h, 12h or 7d']);
+    const short = await runStep({ inputs: actionInputs({ "dynamic-secrets": "pg-app@5s" }) });
+    expect(short.errors).toEqual(['dynamic-secrets: the TTL "5s" is shorter than 1 minute, the shortest lease the server grants']);
+    expect(server.requests.list()).toEqual([]);
+    expect({ ...words.env, ...short.env, ...words.outputs, ...short.outputs }).toEqual({});
+  });
+
   it("the GitLab CLI: an unknown export format, with a suggestion", async () => {
     server.requests.clear();
     const result = await runCli(GITLAB_CLI, ["export", "--format", "jsno"], cliEnv(server.url, { GITLAB_CI: "true" }));
