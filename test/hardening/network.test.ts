@@ -132,18 +132,22 @@ describe.skipIf(!hasTinyproxy())("a forward proxy (tinyproxy, its own process)",
 
   it("a proxy that refuses the tunnel, or is not listening, gives one clear line and exports nothing", async () => {
     const port = new URL(https.url).port;
-    const refused = await runStep({ inputs: inputs(https, { "ca-certificate": certs.caPem, retries: "0" }), env: { HTTPS_PROXY: only443.url } });
+    // A refused tunnel is not retried (default retries): the proxy saw one CONNECT.
+    const before = only443.requests().length;
+    const refused = await runStep({ inputs: inputs(https, { "ca-certificate": certs.caPem }), env: { HTTPS_PROXY: only443.url } });
+    expect(only443.requests().slice(before)).toEqual([`CONNECT 127.0.0.1:${port} HTTP/1.1`]);
     expect(refused.exitCode).toBe(1);
     expect(refused.errors).toHaveLength(1);
     expect(refused.errors[0]).toMatch(new RegExp(`^POST /api/v1/auth/universal-auth/login: the proxy ${only443.url} refused to open a tunnel to 127\\.0\\.0\\.1:${port} \\(status 403\\) — check the proxy settings, or add 127\\.0\\.0\\.1:${port} to NO_PROXY if it should be reached directly$`));
     expect(refused.env).toEqual({});
+    // A proxy that is not there is a network error, retried like any: retries 0 keeps the test fast.
     const closed = `http://127.0.0.1:${await freePort()}`;
     const absent = await runStep({ inputs: inputs(https, { "ca-certificate": certs.caPem, retries: "0" }), env: { HTTPS_PROXY: closed } });
     expect(absent.exitCode).toBe(1);
     expect(absent.errors).toHaveLength(1);
     expect(absent.errors[0]).toMatch(new RegExp(`^POST /api/v1/auth/universal-auth/login: connection to 127\\.0\\.0\\.1:${port} through the proxy ${closed} refused \\(ECONNREFUSED\\)`));
     expect(absent.env).toEqual({});
-    const cli = await gitlabExport(https.url, { HTTPS_PROXY: only443.url, INFISICAL_CA_CERTIFICATE: certs.caPem, INFISICAL_RETRIES: "0" });
+    const cli = await gitlabExport(https.url, { HTTPS_PROXY: only443.url, INFISICAL_CA_CERTIFICATE: certs.caPem });
     expect(cli.code).toBe(1);
     expect(errorLines(cli.stderr)).toEqual([refused.errors[0]]);
     expect(cli.exported).toBeUndefined();
