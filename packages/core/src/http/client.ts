@@ -230,6 +230,9 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
     } catch (error: unknown) {
       if (controller.signal.aborted) return { ok: false, error: deadlineError(error), retryable: false };
       const classified = classifyTransportError(error, { ...transport, inBody });
+      // The attempt's timeout was all the time left, so undici's timer (coarse: it may fire a little early) raced the
+      // deadline's: either way the deadline ended it, and a retry could not be answered in time.
+      if (classified.code === "TIMEOUT" && attemptTimeoutMs >= remainingMs) return { ok: false, error: deadlineError(error), retryable: false };
       return { ok: false, error: classified, retryable: classified.retryable };
     } finally {
       if (timer !== undefined) clearTimeout(timer);
