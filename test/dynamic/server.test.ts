@@ -422,6 +422,30 @@ describe("an unlicensed server", () => {
   });
 });
 
+describe("forced deletes and revoke-all", () => {
+  it("a forced delete of a dynamic secret forgets its leases at once and leaves their roles", async () => {
+    const inputs = { client: "postgres", host: pg.host, port: pg.port, database: pg.database, username: pg.adminUser, password: pg.adminPassword };
+    expect((await call("POST", "/api/v1/dynamic-secrets", { ...WHERE, name: "pg-forced", defaultTTL: "1h", provider: { type: "sql-database", inputs } })).status).toBe(200);
+    const { lease: leased, data } = await lease("pg-forced");
+    const deleted = await call("DELETE", "/api/v1/dynamic-secrets/pg-forced", { ...WHERE, isForced: true });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body["dynamicSecret"]).toMatchObject({ name: "pg-forced", status: null });
+    expect(server.store.getDynamicSecret("dyn", "dev", "/", "pg-forced")).toBeUndefined();
+    expect(server.store.leases.has(leased.id)).toBe(false);
+    expect(await pg.roleExists(data.DB_USERNAME)).toBe(true);
+    await dropRole(data.DB_USERNAME);
+  });
+
+  it("POST /__dev/dynamic-secrets/revoke-all drops every leased role", async () => {
+    const first = await lease("pg-app");
+    const second = await lease("pg-named");
+    const response = await fetch(`${server.url}/__dev/dynamic-secrets/revoke-all`, { method: "POST" });
+    expect(await response.json()).toEqual({ revoked: 2, remaining: 0 });
+    expect(await pg.roleExists(first.data.DB_USERNAME)).toBe(false);
+    expect(await pg.roleExists(second.data.DB_USERNAME)).toBe(false);
+  });
+});
+
 describe("close", () => {
   it("cancels timers and ends connections, leaving the roles of live leases in place", async () => {
     const other = await startDevServer({
@@ -439,5 +463,18 @@ describe("close", () => {
     expect(other.dynamicSecrets.pendingTimers).toBe(0);
     expect(await pg.roleExists(data.DB_USERNAME)).toBe(true);
     await dropRole(data.DB_USERNAME);
+  });
+
+  it("with revokeOnClose, close() drops the roles of live leases first", async () => {
+    const other = await startDevServer({
+      seed: { projects: [{ slug: "dyn", dynamicSecrets: { dev: { "/": [postgresDynamicSecret(pg)] } } }] },
+      dynamicSecrets: { revokeOnClose: true },
+    });
+    const secret = other.store.getDynamicSecret("dyn", "dev", "/", "pg-app");
+    if (!secret) throw new Error("seeded dynamic secret missing");
+    const { data } = await other.dynamicSecrets.createLease(secret, "ci", "1h");
+    expect(await pg.roleExists(data["DB_USERNAME"] ?? "")).toBe(true);
+    await other.close();
+    expect(await pg.roleExists(data["DB_USERNAME"] ?? "")).toBe(false);
   });
 });
