@@ -398,6 +398,29 @@ describe("management endpoints", () => {
   });
 });
 
+describe("updating a dynamic secret", () => {
+  it("PATCH changes TTLs, inputs and the name; a bad connection changes nothing", async () => {
+    const inputs = { client: "postgres", host: pg.host, port: pg.port, database: pg.database, username: pg.adminUser, password: pg.adminPassword };
+    expect((await call("POST", "/api/v1/dynamic-secrets", { ...WHERE, name: "pg-patch", defaultTTL: "1h", provider: { type: "sql-database", inputs } })).status).toBe(200);
+    const patched = await call("PATCH", "/api/v1/dynamic-secrets/pg-patch", { ...WHERE, data: { defaultTTL: "45m", maxTTL: "3h", newName: "pg-patched" } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body["dynamicSecret"]).toMatchObject({ name: "pg-patched", defaultTTL: "45m", maxTTL: "3h" });
+    const { lease: leased } = await lease("pg-patched");
+    expect(Date.parse(leased.expireAt) - Date.parse(leased.createdAt)).toBe(45 * 60_000);
+    await call("DELETE", `/api/v1/dynamic-secrets/leases/${leased.id}`, WHERE);
+
+    const badPassword = await call("PATCH", "/api/v1/dynamic-secrets/pg-patched", { ...WHERE, data: { inputs: { password: "wrong" } } });
+    expect(badPassword.status).toBe(400);
+    expect(badPassword.body["message"]).toMatch(/^Failed to connect with provider: /);
+    expect(server.store.getDynamicSecret("dyn", "dev", "/", "pg-patched")?.inputs.password).toBe(pg.adminPassword);
+    const viewer = await call("PATCH", "/api/v1/dynamic-secrets/pg-patched", { ...WHERE, data: { defaultTTL: "2h" } }, await login(VIEWER));
+    expect([viewer.status, viewer.body["message"]]).toEqual([403, "You are not allowed to edit-root-credential on dynamic-secrets"]);
+    const missing = await call("PATCH", "/api/v1/dynamic-secrets/pg-patch", { ...WHERE, data: {} });
+    expect([missing.status, missing.body["message"]]).toEqual([404, "Dynamic secret with name 'pg-patch' in folder '/' not found"]);
+    expect((await call("DELETE", "/api/v1/dynamic-secrets/pg-patched", WHERE)).status).toBe(200);
+  });
+});
+
 describe("an unlicensed server", () => {
   it("refuses leases with the real plan-restriction 400, as a self-hosted server without a licence", async () => {
     const other = await startDevServer({

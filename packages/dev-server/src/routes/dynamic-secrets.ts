@@ -176,7 +176,7 @@ const leaseRoutes = (): Route[] => [
 /** A slug as `slugSchema`: lowercase letters, digits and single hyphens. */
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** Management routes: create, get, list, delete, and a dynamic secret's leases. */
+/** Management routes: create, get, list, update, delete, and a dynamic secret's leases. */
 const configRoutes = (): Route[] => [
   {
     method: "POST",
@@ -288,6 +288,66 @@ const configRoutes = (): Route[] => [
       can(place, "read-root-credential");
       can(place, "edit-root-credential");
       return json(200, { dynamicSecret: dynamicSecretJson(secret, { inputs: true }) });
+    },
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/dynamic-secrets/:name",
+    bucket: "write",
+    auth: true,
+    handler: async (ctx, app) => {
+      const auth = identityOf(ctx);
+      const body = Validator.forBody(ctx.body);
+      const projectSlug = requiredString(body, "projectSlug");
+      const path = pathOf(body);
+      const environmentSlug = requiredString(body, "environmentSlug");
+      const rawData = body.raw("data");
+      if (rawData === null || typeof rawData !== "object" || Array.isArray(rawData)) {
+        body.issue({ code: "invalid_type", expected: "object", received: rawData === undefined ? "undefined" : Array.isArray(rawData) ? "array" : typeof rawData, path: ["data"], message: rawData === undefined ? "Required" : "Expected object" });
+      }
+      const data = new Validator(rawData !== null && typeof rawData === "object" && !Array.isArray(rawData) ? (rawData as Record<string, unknown>) : {}, ["data"]);
+      const defaultTTL = data.optionalString("defaultTTL", { trim: false });
+      for (const message of defaultTTL ? ttlRangeIssues(defaultTTL) : []) data.custom("defaultTTL", message);
+      const maxTTLRaw = data.raw("maxTTL");
+      const maxTTL = maxTTLRaw === null ? null : data.optionalString("maxTTL", { trim: false });
+      for (const message of maxTTL ? ttlRangeIssues(maxTTL) : []) data.custom("maxTTL", message);
+      const newName = data.optionalString("newName", { trim: false });
+      const usernameTemplate = data.raw("usernameTemplate") === null ? null : data.optionalString("usernameTemplate");
+      for (const message of usernameTemplate ? usernameTemplateProblems(usernameTemplate) : []) data.custom("usernameTemplate", message);
+      const metadata = data.raw("metadata") === undefined ? undefined : data.objectArray("metadata", (entry) => ({ key: entry.string("key"), value: entry.string("value", { trim: false }) }));
+      const inputsPatch = data.raw("inputs");
+      data.done();
+      body.done();
+      const name = (ctx.params["name"] ?? "").toLowerCase();
+      const place = placeOf(app, auth, projectSlug, environmentSlug, path);
+      requireLicence(app, "update dynamic secret");
+      const folder = configFolder(place);
+      const secret = app.store.dynamicSecret(folder, name);
+      if (!secret) throw notFound(`Dynamic secret with name '${name}' in folder '${folder.path}' not found`);
+      can(place, "edit-root-credential");
+      if (newName && app.store.dynamicSecret(folder, newName)) throw badRequest("Provided dynamic secret already exists under the folder");
+      const merged = { ...secret.inputs, ...(inputsPatch !== null && typeof inputsPatch === "object" && !Array.isArray(inputsPatch) ? inputsPatch : {}) };
+      const { inputs, issues } = readSqlInputs(merged);
+      if (!inputs) {
+        const check = new Validator({});
+        for (const issue of issues) check.issue({ code: issue.expected ? "invalid_type" : "custom", ...issue, path: ["data", "inputs", ...issue.path] });
+        check.done();
+        throw new Error("unreachable: inputs without issues");
+      }
+      const problems = sqlInputProblems(inputs);
+      if (problems.length > 0) throw badRequest(`${problems.join(". ")}.`);
+      await app.dynamicSecrets.provider.validateConnection(inputs).catch((error: unknown) => {
+        throw badRequest(error instanceof Error ? error.message : String(error));
+      });
+      secret.inputs = inputs;
+      if (defaultTTL !== undefined) secret.defaultTTL = defaultTTL;
+      if (maxTTL !== undefined) secret.maxTTL = maxTTL;
+      if (newName) secret.name = newName;
+      if (usernameTemplate !== undefined) secret.usernameTemplate = usernameTemplate;
+      if (metadata) secret.metadata = metadata;
+      secret.status = null;
+      secret.updatedAt = app.now();
+      return json(200, { dynamicSecret: dynamicSecretJson(secret) });
     },
   },
   {
