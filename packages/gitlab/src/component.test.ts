@@ -84,7 +84,10 @@ describe("the component template", () => {
     expect(job?.id_tokens).toEqual({ [ID_TOKEN_VARIABLE]: { aud: "$[[ inputs.audience ]]" } });
     expect(job?.before_script.join("\n")).toContain('"$got" != "$SECRETS_ACTION_CLI_SHA256"');
     expect(job?.script).toEqual(["secrets-action run"]);
-    expect(job?.after_script).toEqual(['rm -rf "$SECRETS_ACTION_HOME"']);
+    // after_script runs in a new shell: the CLI by its full path, revoke before the folder (and lease file) goes.
+    expect(job?.after_script).toHaveLength(2);
+    expect(job?.after_script[0]).toContain('"$SECRETS_ACTION_HOME/bin/secrets-action" revoke ||');
+    expect(job?.after_script[1]).toBe('rm -rf "$SECRETS_ACTION_HOME"');
     // Inputs reach shell text only through variables: nothing in the scripts is interpolated at include time.
     for (const line of [...(job?.before_script ?? []), ...(job?.script ?? []), ...(job?.after_script ?? [])]) expect(line).not.toContain("$[[");
   });

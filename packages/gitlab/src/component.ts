@@ -93,6 +93,10 @@ export function componentInputs(sha256: string): ComponentInput[] {
     fromOption("tags"),
     fromOption("env-prefix", { regex: "^([A-Za-z_][A-Za-z0-9_]*)?$" }),
     fromOption("mask-min-length"),
+    fromOption("dynamic-secrets", {
+      description:
+        "Dynamic secrets to lease for the job, one per line: name[:path][@ttl], then VAR=FIELD words to rename credentials (default DB_USERNAME, DB_PASSWORD, …), e.g. pg-tests@30m. `secrets-action run` puts the credentials in its command's environment (redacted) and revokes the leases when it ends; `secrets-action lease` writes them to a 0600 file. after_script revokes whatever is left, also when the job fails. TTL 1m to 10y.",
+    }),
     {
       name: "cli-version",
       type: "string",
@@ -164,13 +168,23 @@ function installScript(sha256: string): string[] {
   ];
 }
 
+/** after_script's revoke: every lease this job recorded and did not end itself (`lease`, a killed `run`). */
+function revokeScript(): string[] {
+  const cli = `"$SECRETS_ACTION_HOME/bin/${PROGRAM}"`;
+  return [
+    `if [ -x ${cli} ]; then`,
+    `  ${cli} revoke || echo "secrets-action: warning: revoke failed (exit $?); the leases above expire at the end of their TTL." >&2`,
+    "fi",
+  ];
+}
+
 /** The whole `templates/secrets.yml`, for a CLI bundle with this SHA-256. */
 export function renderComponent(sha256: string): string {
   const inputs = componentInputs(sha256);
   const lines = [
     "# Generated from packages/gitlab/src/component.ts by `pnpm build`; edit that file, not this one.",
     "spec:",
-    "  description: Infisical secrets in a job's environment, with the job's output redacted.",
+    "  description: Infisical secrets and short-lived dynamic secret leases in a job's command, its output redacted; leases revoked in after_script.",
     "  inputs:",
   ];
   for (const input of inputs) {
@@ -190,8 +204,8 @@ export function renderComponent(sha256: string): string {
   );
   for (const input of inputs) if (input.variable) lines.push(`    ${input.variable}: "$[[ inputs.${input.name} ]]"`);
   lines.push(
-    "    # Outside the checkout (artifacts and caches cannot pick it up); the CLI and export's files live here,",
-    "    # and after_script deletes it.",
+    "    # Outside the checkout (artifacts and caches cannot pick it up); the CLI, export's files and the lease file",
+    "    # live here, and after_script deletes it once the leases are revoked.",
     '    SECRETS_ACTION_HOME: "${CI_PROJECT_DIR}.tmp/secrets-action-${CI_JOB_ID}"',
     "  before_script:",
     "    - |",
@@ -199,6 +213,10 @@ export function renderComponent(sha256: string): string {
     "  script:",
     `    - ${PROGRAM} run`,
     "  after_script:",
+    "    # Runs when the job fails too, in a new shell (before_script's PATH is gone). Revoke needs no request when",
+    "    # nothing was leased; a failure to revoke is a warning: the leases still expire at the end of their TTL.",
+    "    - |",
+    ...revokeScript().map((line) => `      ${line}`),
     '    - rm -rf "$SECRETS_ACTION_HOME"',
     "",
   );

@@ -1,6 +1,6 @@
 /**
  * GitLab CI's conventions for the shared CLI: the ID token from an `id_tokens:` variable, CI_* variables for the
- * User-Agent and the checkout, and the component's private folder for files.
+ * User-Agent and the checkout, the component's private folder for files and the lease file, and CI_JOB_ID to name it.
  */
 import type { CiConventions } from "@secrets-action/cli";
 import { VERSION } from "./version.js";
@@ -28,4 +28,6 @@ export const gitlabConventions: CiConventions = {
   workspace: (env) => env["CI_PROJECT_DIR"]?.trim() || undefined,
   // The component's job sets SECRETS_ACTION_HOME to a folder outside the checkout that its after_script deletes.
   tempDir: (env) => env["SECRETS_ACTION_HOME"]?.trim() || undefined,
+  // Names the default lease file, so concurrent jobs on one shell runner keep their leases apart.
+  jobId: (env) => env["CI_JOB_ID"]?.trim() || undefined,
 };

@@ -3,6 +3,7 @@
  * by hand. Logs in again (the leasing command revoked its token when it ended). A lease the server would not revoke is
  * a warning naming it and when its credentials expire, not a failure: cleanup must not fail a job that passed.
  */
+import { existsSync } from "node:fs";
 import { defineCommand } from "../command.js";
 import { type LoginConfig, readLoginConfig } from "../fetch-config.js";
 import { readLeaseFilePath, revokeFromFile } from "../leases.js";
@@ -10,7 +11,8 @@ import { optionsInGroups } from "../options.js";
 
 /** What `revoke` will do. */
 export interface RevokePlan {
-  readonly login: LoginConfig;
+  /** Undefined when there is no lease file: nothing to do, so the login options are not even read. */
+  readonly login: LoginConfig | undefined;
   readonly leaseFile: string;
   /** Only these lease ids; all recorded leases when undefined. */
   readonly ids: ReadonlySet<string> | undefined;
@@ -36,11 +38,18 @@ export const revokeCommand = defineCommand<RevokePlan>({
     },
   ],
   configure(context) {
-    const login = readLoginConfig({ values: context.values, env: context.env, conventions: context.conventions, cwd: context.cwd });
     const ids = context.values.list("lease-id");
-    return { login, leaseFile: readLeaseFilePath(context), ids: ids.length > 0 ? new Set(ids) : undefined };
+    const leaseFile = readLeaseFilePath(context);
+    // An after_script or `when: always` step runs revoke in every job, also in jobs that leased nothing or whose
+    // options are wrong: without a lease file there is nothing to revoke, and no reason to check the login options.
+    const login = existsSync(leaseFile) ? readLoginConfig({ values: context.values, env: context.env, conventions: context.conventions, cwd: context.cwd }) : undefined;
+    return { login, leaseFile, ids: ids.length > 0 ? new Set(ids) : undefined };
   },
   async execute(plan, context) {
+    if (plan.login === undefined) {
+      context.log.info(`no leases to revoke (no lease file at ${plan.leaseFile}).`);
+      return 0;
+    }
     for (const warning of plan.login.warnings) context.log.warn(warning);
     const summary = await revokeFromFile(plan.login, plan.leaseFile, context, plan.ids === undefined ? {} : { ids: plan.ids });
     if (summary.failed > 0) context.log.warn(`${summary.failed} lease${summary.failed === 1 ? "" : "s"} not revoked; still recorded in ${plan.leaseFile} for another try.`);
