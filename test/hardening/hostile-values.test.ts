@@ -247,7 +247,7 @@ describe("the GitLab CLI", () => {
     expectNothingRan();
   });
 
-  it("exports a 1 MiB value and a NUL exactly to json; dotenv refuses only the NUL, naming it; `run` refuses both for the environment", async () => {
+  it("exports a 1 MiB value and a NUL exactly to json; dotenv refuses only the NUL, naming it; a shell file and `run` refuse both, as an environment", async () => {
     const dir = scratch("gitlab-limits");
     const env = cliEnv(server.url, { GITLAB_CI: "true" });
     const paths = ["--secret-path", "/nul", "--secret-path", "/mega"];
@@ -260,12 +260,19 @@ describe("the GitLab CLI", () => {
     expect(dotenv.code, dotenv.stderr).toBe(0);
     expect(parseDotenv(readFileSync(join(dir, "s.env"), "utf8")).map((variable) => variable.name).sort()).toEqual(["MEGABYTE", "NEXT_TO_MEGA", "NEXT_TO_NUL"]);
     expect(dotenv.stderr).toContain('"NUL_VALUE" (its value contains a NUL character, which a dotenv or shell file cannot hold). Use the json or yaml format for them.');
+    // A shell file is sourced into an environment: its limits apply, or every later program would fail to start.
+    const shell = await runCli(GITLAB_CLI, ["export", ...paths, "--output", join(dir, "s.sh")], env);
+    expect(shell.code, shell.stderr).toBe(0);
+    expect(shell.stderr).toMatch(/Refused 2 secrets whose values no environment variable can hold/);
     const out = join(dir, "env.json");
+    const sourced = await runShell("bash", `. '${join(dir, "s.sh")}'; exec '${process.execPath}' '${dumpScript(dir)}' '${out}'`, { PATH: process.env["PATH"] ?? "/usr/bin:/bin" });
+    expect(sourced).toEqual({ code: 0, output: "" });
+    expect(pick(JSON.parse(readFileSync(out, "utf8")) as Record<string, string>, ["NUL_VALUE", "MEGABYTE", "NEXT_TO_NUL", "NEXT_TO_MEGA"])).toEqual({ NEXT_TO_NUL: "next-to-nul-value", NEXT_TO_MEGA: "next-to-mega-value" });
     const run = await runCli(GITLAB_CLI, ["run", ...paths, "--", process.execPath, dumpScript(dir), out], env);
     expect(run.code, run.stderr).toBe(0);
     expect(pick(JSON.parse(readFileSync(out, "utf8")) as Record<string, string>, ["NUL_VALUE", "MEGABYTE", "NEXT_TO_NUL", "NEXT_TO_MEGA"])).toEqual({ NEXT_TO_NUL: "next-to-nul-value", NEXT_TO_MEGA: "next-to-mega-value" });
     expect(run.stderr).toMatch(/Refused 2 secrets whose values no environment variable can hold/);
-    assertNoLeaks([json, dotenv, run].map((result) => result.stdout + result.stderr).join("\n"), ALL_VALUES);
+    assertNoLeaks([json, dotenv, shell, run].map((result) => result.stdout + result.stderr).join("\n"), ALL_VALUES);
   });
 
   it("names each refused and skipped name on stderr and still runs the command with the rest", async () => {

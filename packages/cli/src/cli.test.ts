@@ -144,7 +144,7 @@ describe("export", () => {
     expectNoSecrets(result.stdout + result.stderr);
   });
 
-  it("writes a value too large for an environment variable, and a NUL where the format holds one (json, yaml)", async () => {
+  it("writes a value too large for an environment variable (not to a shell file, which is sourced into one), and a NUL where the format holds one (json, yaml)", async () => {
     const big = "b".repeat(1 << 20);
     const files = await startDevServer({
       seed: { ...cliSeed(), projects: [{ slug: "demo", environments: ["dev"], secrets: { dev: { "/": { BIG: big, BIN: "a\0b" } } } }] },
@@ -158,6 +158,11 @@ describe("export", () => {
       expect(dotenv.code).toBe(0);
       expect(parseDotenv(readFileSync(join(dir, "s.env"), "utf8")).map((variable) => variable.name)).toEqual(["BIG"]);
       expect(dotenv.stderr).toContain('"BIN" (its value contains a NUL character, which a dotenv or shell file cannot hold). Use the json or yaml format for them.');
+      // A sourced shell file's exports are an environment: a 1 MB variable would stop every later program from starting.
+      const shell = await cli(["export", "--output", "s.sh"], universalEnv(files.url), dir);
+      expect(shell.code).toBe(0);
+      expect(readFileSync(join(dir, "s.sh"), "utf8")).toBe("");
+      expect(shell.stderr).toMatch(/"BIG" \(its value is 1025 KiB; Linux refuses to start any program with a variable over 128 KiB/);
     } finally {
       await files.close();
     }

@@ -157,8 +157,14 @@ async function exportSecrets(
           ...invalidNameOptions(config.invalidNames),
           allowReserved: config.allowReserved,
           platform,
-          // A file alone is not an environment: a 1 MB value or (in json and yaml) a NUL fits there.
-          destination: types.has("env") || types.has("output") ? "environment" : config.file?.format === "json" || config.file?.format === "yaml" ? "file" : "text-file",
+          // A file alone is not an environment: a 1 MB value or (in json and yaml) a NUL fits there. A shell file's
+          // `export` lines are sourced into one, whose every later program would fail to start.
+          destination:
+            types.has("env") || types.has("output") || config.file?.format === "shell"
+              ? "environment"
+              : config.file?.format === "json" || config.file?.format === "yaml"
+                ? "file"
+                : "text-file",
           inputNames: { prefix: "env-prefix", suffix: "env-suffix", normalise: "invalid-names: normalise", allowReserved: "allow-reserved-names", strict: "invalid-names: fail" },
         },
       );

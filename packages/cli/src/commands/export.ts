@@ -70,7 +70,7 @@ export const exportCommand = defineCommand<ExportPlan>({
     return { config: readFetchConfig({ values: context.values, env: context.env, conventions: context.conventions, cwd: context.cwd }), ...readOutput(context) };
   },
   async execute(plan, context) {
-    // A file is not an environment: a 1 MB value or (in json and yaml) a NUL fits there.
+    // A file is not an environment: a 1 MB value or (in json and yaml) a NUL fits there; a shell file's exports do not.
     const loaded = await loadSecrets(plan.config, context, { inputNames: exportInputNames(context.values), destination: fileDestination(plan.format) });
     const path = await writeExportFile(plan, loaded.variables, context);
     context.log.info(`fetched ${loaded.secrets.length} secret${loaded.secrets.length === 1 ? "" : "s"} from ${loaded.where}; wrote ${loaded.variables.length} to ${path} (${plan.format}, mode 0600).`);
@@ -78,8 +78,12 @@ export const exportCommand = defineCommand<ExportPlan>({
   },
 });
 
-/** What planExport checks values against for a file of this format. */
-export function fileDestination(format: ExportFormat): "file" | "text-file" {
+/**
+ * What planExport checks values against for a file of this format. A shell file's `export` lines put every value in
+ * the environment of the shell that sources it, and of every program it starts: the environment's limits apply.
+ */
+export function fileDestination(format: ExportFormat): "environment" | "file" | "text-file" {
+  if (format === "shell") return "environment";
   return format === "json" || format === "yaml" ? "file" : "text-file";
 }
 
