@@ -35,6 +35,8 @@ export const circleciConventions: CiConventions = {
   awsCredentialsHint:
     "Put AWS credentials in the job's environment first (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): e.g. the aws-cli orb's setup command with role_arn, which assumes a role with CircleCI's OIDC token, or keys kept in a context.",
   workspace: workingDirectory,
+  // Names the default lease file, so a `revoke` step finds this job's leases and only these.
+  jobId: (env) => env["CIRCLE_WORKFLOW_JOB_ID"]?.trim() || env["CIRCLE_BUILD_NUM"]?.trim() || undefined,
   replacement: "********",
   commandNames: { run: "exec" },
   commands: [loadCommand],

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "@secrets-action/cli";
+import { defaultLeaseFile, runCli } from "@secrets-action/cli";
 import { type DevServer, startDevServer } from "@secrets-action/dev-server";
 import { bashNameReason } from "../bash-names.js";
 import { circleciConventions } from "../conventions.js";
@@ -100,6 +100,14 @@ describe("load", () => {
     expect(readFileSync(path, "utf8")).toBe("before\n");
   });
 
+  it("with fetch-secrets false and no dynamic secrets, has nothing to load: exits 2 and sends nothing", async () => {
+    server.requests.clear();
+    const result = await load({ BASH_ENV: bashEnvFile(), INFISICAL_FETCH_SECRETS: "false" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("INFISICAL_FETCH_SECRETS: false with no --dynamic-secrets (or INFISICAL_DYNAMIC_SECRETS) leaves nothing to load.");
+    expect(server.requests.count()).toBe(0);
+  });
+
   it("a $BASH_ENV that cannot be written fails with one line", async () => {
     const result = await load({ BASH_ENV: dir });
     expect(result.code).toBe(1);
@@ -137,6 +145,14 @@ describe("CircleCI's conventions", () => {
   it("read the OIDC token from CIRCLE_OIDC_TOKEN_V2, then CIRCLE_OIDC_TOKEN, and say to add a context when there is none", () => {
     expect(circleciConventions.idTokenVariables).toEqual(["CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN"]);
     expect(circleciConventions.idTokenHint("CIRCLE_OIDC_TOKEN_V2")).toContain("add `context: <any context>` to this job");
+  });
+
+  it("name the job by CIRCLE_WORKFLOW_JOB_ID, else CIRCLE_BUILD_NUM, for the default lease file", () => {
+    const uuid = "3f6a1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7";
+    expect(circleciConventions.jobId?.({ CIRCLE_WORKFLOW_JOB_ID: uuid, CIRCLE_BUILD_NUM: "42" })).toBe(uuid);
+    expect(circleciConventions.jobId?.({ CIRCLE_WORKFLOW_JOB_ID: "", CIRCLE_BUILD_NUM: "42" })).toBe("42");
+    expect(circleciConventions.jobId?.({})).toBeUndefined();
+    expect(defaultLeaseFile(circleciConventions, { CIRCLE_BUILD_NUM: "42" })).toBe(join(tmpdir(), "secrets-action-leases-42.json"));
   });
 
   it("call run exec, add load, and expand ~ in CIRCLE_WORKING_DIRECTORY", () => {

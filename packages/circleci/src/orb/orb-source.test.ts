@@ -100,10 +100,10 @@ describe("the packed orb", () => {
   });
 
   it("has the commands, job, executor and examples the README documents", () => {
-    expect(Object.keys(orb.commands).sort()).toEqual(["exec", "install", "load"]);
+    expect(Object.keys(orb.commands).sort()).toEqual(["exec", "install", "lease", "load", "revoke"]);
     expect(Object.keys(orb.jobs)).toEqual(["with-secrets"]);
     expect(Object.keys(orb.executors)).toEqual(["default"]);
-    expect(Object.keys(orb.examples).sort()).toEqual(["oidc", "universal-auth"]);
+    expect(Object.keys(orb.examples).sort()).toEqual(["dynamic-postgres-credentials", "oidc", "universal-auth"]);
   });
 
   it("pins the committed CLI: version and SHA-256 of actions/circleci/secrets-action-circleci.mjs", () => {
@@ -181,8 +181,22 @@ describe("parameters", () => {
     }
   });
 
+  it("lease and revoke take load's login parameters, lease its project and environment too; revoke runs when: always", () => {
+    const load = orb.commands["load"]?.parameters ?? {};
+    const login = ["domain", "method", "client-id", "client-secret", "token", "identity-id", "oidc-audience", "aws-region"];
+    for (const name of [...login, "lease-file"]) {
+      expect(orb.commands["lease"]?.parameters?.[name]?.type, `lease ${name}`).toBe(load[name]?.type);
+      expect(orb.commands["revoke"]?.parameters?.[name]?.type, `revoke ${name}`).toBe(load[name]?.type);
+    }
+    for (const name of ["project-slug", "env-slug"]) expect(orb.commands["lease"]?.parameters?.[name]).toEqual(load[name]);
+    // Required: a lease step that names nothing is a config error at compile time.
+    expect(orb.commands["lease"]?.parameters?.["dynamic-secrets"]?.default).toBeUndefined();
+    expect(runSteps(orb.commands["revoke"]!).map((run) => run["when"])).toEqual(["always"]);
+    expect(runSteps(orb.commands["lease"]!).map((run) => run["when"])).toEqual([undefined]);
+  });
+
   it("credentials are env_var_name parameters, never values", () => {
-    for (const definition of [orb.commands["load"], orb.commands["exec"], orb.jobs["with-secrets"]]) {
+    for (const definition of [orb.commands["load"], orb.commands["exec"], orb.commands["lease"], orb.commands["revoke"], orb.jobs["with-secrets"]]) {
       for (const name of ["client-id", "client-secret", "token"]) expect(definition?.parameters?.[name]?.type).toBe("env_var_name");
     }
   });
@@ -197,7 +211,7 @@ describe("parameters", () => {
     }
     const script = readFileSync(join(src, "scripts/run-cli.sh"), "utf8");
     const mapped = new Set([...script.matchAll(/\b([A-Z][A-Z_]+)\b/g)].map((match) => match[1]));
-    const environment = [...runSteps(orb.commands["load"]!), ...runSteps(orb.commands["exec"]!)].flatMap((run) => Object.keys((run["environment"] ?? {}) as Record<string, unknown>));
+    const environment = ["load", "exec", "lease", "revoke"].flatMap((name) => runSteps(orb.commands[name]!)).flatMap((run) => Object.keys((run["environment"] ?? {}) as Record<string, unknown>));
     for (const variable of environment) expect(mapped.has(variable.replace(/^PARAM_/, "")) || script.includes(variable), variable).toBe(true);
   });
 });

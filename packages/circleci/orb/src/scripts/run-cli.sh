@@ -1,5 +1,5 @@
 #!/bin/bash
-# The orb's load and exec commands. Parameters arrive as PARAM_* variables (commands/load.yml, commands/exec.yml,
+# The orb's load, exec, lease and revoke commands. Parameters arrive as PARAM_* variables (commands/*.yml,
 # jobs/with-secrets.yml); CircleCI interpolates nothing into this text, so no parameter can become shell syntax.
 set -eu -o pipefail
 
@@ -10,12 +10,18 @@ fail() {
 }
 
 cli="${SECRETS_ACTION_HOME:-$HOME/.secrets-action}/bin/secrets-action-circleci"
+if [ ! -x "$cli" ] && [ "$subcommand" = revoke ]; then
+  # revoke runs even after a failed install: without the CLI nothing was leased, and nothing is left to do.
+  echo "revoke: the secrets-action CLI is not installed in this job, so nothing was leased; nothing to revoke."
+  exit 0
+fi
 [ -x "$cli" ] || fail "the secrets-action CLI is not installed in this job. Run the orb's install command in an earlier step."
 
 # A parameter that is set becomes the CLI's INFISICAL_* variable; one left empty keeps the job's own variable, e.g.
 # from a context, and otherwise the CLI's default.
 for name in DOMAIN METHOD IDENTITY_ID AWS_REGION PROJECT_SLUG PROJECT_ID ENV_SLUG SECRET_PATH RECURSIVE \
-  INCLUDE_IMPORTS SECRET_NAME TAGS ENV_PREFIX ENV_SUFFIX INVALID_NAMES ALLOW_RESERVED_NAMES MASK_MIN_LENGTH; do
+  INCLUDE_IMPORTS SECRET_NAME TAGS ENV_PREFIX ENV_SUFFIX INVALID_NAMES ALLOW_RESERVED_NAMES MASK_MIN_LENGTH \
+  DYNAMIC_SECRETS LEASE_FILE; do
   param="PARAM_$name"
   if [ -n "${!param:-}" ]; then export "INFISICAL_$name=${!param}"; fi
 done
@@ -45,6 +51,15 @@ fi
 case "$subcommand" in
   load)
     exec "$cli" load
+    ;;
+  lease)
+    # load that only leases: the credentials go to $BASH_ENV, the leases to the lease file for revoke.
+    [ -n "${PARAM_DYNAMIC_SECRETS:-}" ] || fail "dynamic-secrets is empty. Name the dynamic secrets to lease, one per line, e.g. pg-tests@30m."
+    export INFISICAL_FETCH_SECRETS=false
+    exec "$cli" load
+    ;;
+  revoke)
+    exec "$cli" revoke
     ;;
   exec)
     [ -n "${PARAM_COMMAND:-}" ] || fail "command is empty. Give the shell command to run with the secrets."
