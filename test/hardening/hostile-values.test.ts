@@ -309,6 +309,24 @@ describe("the CircleCI CLI", () => {
     expectNothingRan();
   });
 
+  it("refuses reserved names and skips invalid ones by name, reports the recursive collision, and loads the rest", async () => {
+    const dir = scratch("circleci-names");
+    const bashEnv = join(dir, "bash_env");
+    writeFileSync(bashEnv, "");
+    const result = await runCli(CIRCLECI_CLI, ["load", "--secret-path", "/names", "--recursive"], cliEnv(server.url, { CIRCLECI: "true", BASH_ENV: bashEnv }));
+    expect(result.code, result.stderr).toBe(0);
+    for (const name of [...Object.keys(RESERVED), ...Object.keys(INVALID)]) expect(result.stderr).toContain(`"${name}" (`);
+    expect(result.stderr).toContain("GOOD_NAME (/names, /names/deeper → /names/deeper)");
+    const out = join(dir, "env.json");
+    const later = await runShell("bash", `exec '${process.execPath}' '${dumpScript(dir)}' '${out}'`, { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir, BASH_ENV: bashEnv });
+    expect(later).toEqual({ code: 0, output: "" });
+    const env = JSON.parse(readFileSync(out, "utf8")) as Record<string, string>;
+    expect(pick(env, [...Object.keys(VALID_NAMES), ...Object.keys(DEEPER)])).toEqual({ ...VALID_NAMES, ...DEEPER });
+    expect(env["PATH"]).toBe(process.env["PATH"]);
+    expect(pick(env, ["NODE_OPTIONS", "LD_PRELOAD", "GITHUB_TOKEN"])).toEqual({});
+    assertNoLeaks(result.stdout + result.stderr, ALL_VALUES);
+  });
+
   it(`loads ${MANY_COUNT} secrets into BASH_ENV exactly`, async () => {
     const dir = scratch("circleci-many");
     const bashEnv = join(dir, "bash_env");
