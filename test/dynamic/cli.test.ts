@@ -4,7 +4,7 @@
  * `revoke` with nothing recorded, a lease that fails part-way, and `run` (CircleCI's `exec`) revoking when its
  * command ends, whatever its exit code.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -147,5 +147,43 @@ describe.each(CLIS)("leases with the $ci CLI bundle", (cli) => {
     expect(await postgres.roleExists(user)).toBe(false);
     expect(existsSync(leaseFile)).toBe(false);
     assertNoLeaks(result.stdout + result.stderr, { user, password, CLIENT_SECRET: CLIENT.clientSecret });
+  });
+});
+
+describe("CircleCI's load with dynamic secrets", () => {
+  const circleci = CLIS[1];
+
+  it("appends the credentials to $BASH_ENV next to the secrets, and a later bash step logs in with them", async () => {
+    const { env, leaseFile } = jobEnv(circleci);
+    const bashEnv = join(dir, "bash_env-ok");
+    const result = await cliRun(circleci.bundle, ["load", "--dynamic-secrets", "pg-a@10m PGUSER=DB_USERNAME PGPASSWORD=DB_PASSWORD"], { ...env, BASH_ENV: bashEnv });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("appended 3 to $BASH_ENV for the later steps of this job: API_KEY, PGUSER, PGPASSWORD.");
+    expect(result.stderr).toContain("revoke the lease with `secrets-action-circleci revoke` in a later step with `when: always`");
+    const later = spawnSync("bash", ["-c", 'printf "%s\\0" "$API_KEY" "$PGUSER" "$PGPASSWORD"'], {
+      env: { PATH: "/usr/bin:/bin", BASH_ENV: bashEnv },
+      // stdin not a pipe: on one, bash believes rshd started it and reads ~/.bashrc.
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+    const [apiKey, user = "", password = ""] = later.stdout.split("\0");
+    expect(apiKey).toBe("api-key-value-1a2b3c");
+    expect(await postgres.canLogin(user, password)).toBe(true);
+    const revoked = await cliRun(circleci.bundle, ["revoke"], env);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(await postgres.roleExists(user)).toBe(false);
+    expect(existsSync(leaseFile)).toBe(false);
+    assertNoLeaks(result.stderr + revoked.stderr, { user, password, CLIENT_SECRET: CLIENT.clientSecret });
+  });
+
+  it("revokes what it leased when $BASH_ENV cannot be written, and fails with one line", async () => {
+    const { env, leaseFile } = jobEnv(circleci);
+    const before = await roles();
+    const result = await cliRun(circleci.bundle, ["load", "--dynamic-secrets", "pg-a"], { ...env, BASH_ENV: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.split("\n").filter((line) => line.includes("error:"))).toEqual([expect.stringContaining(`BASH_ENV: could not append to ${dir}`)]);
+    expect(result.stderr).toMatch(/revoked lease [0-9a-f-]{36} \(pg-a\)/);
+    expect(await roles()).toEqual(before);
+    expect(existsSync(leaseFile)).toBe(false);
   });
 });
