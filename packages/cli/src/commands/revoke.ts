@@ -24,7 +24,7 @@ export const revokeCommand = defineCommand<RevokePlan>({
   usage: "[options] [--lease-id ID]…",
   details: [
     "Revokes every lease that lease, run or load recorded in --lease-file (or only those given with --lease-id), and removes them from the file; the file is deleted when none is left. A lease the server could not revoke stays in the file with a warning that names it and says when its credentials expire, so the step can be run again.",
-    "Needs the same login options as the command that leased (the same environment variables in an after_script or a later step). Nothing recorded: nothing to do, and no request is sent.",
+    "Needs the same login options as the command that leased (the same environment variables in an after_script or a later step). Nothing recorded (no lease file): nothing to do, no request is sent, and the login options are not checked, so an after_script can run revoke in every job.",
   ],
   optionNames: [...optionsInGroups(["connection", "auth"]), "lease-file", "lease-id", "quiet"],
   options: [
