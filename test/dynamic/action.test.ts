@@ -10,6 +10,7 @@ import { type DevServer, type Seed, startDevServer } from "@secrets-action/dev-s
 import { createJob, runStep } from "../support/github-runner.js";
 import { assertNoLeaks } from "../support/leak-scanner.js";
 import { type TestPostgres, postgresDynamicSecret, startPostgres } from "../support/postgres.js";
+import { eventually } from "../support/eventually.js";
 
 const CLIENT = { clientId: "dyn-action-id", clientSecret: "dyn-action-secret-3c5e7a9b" };
 const READER = { clientId: "dyn-reader-id", clientSecret: "dyn-reader-secret-1b3d5f7h" };
@@ -71,15 +72,6 @@ async function queryAs(user: string, password: string): Promise<number> {
     await client.end();
   }
 }
-
-const eventually = async (check: () => Promise<boolean>, ms = 10_000): Promise<boolean> => {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
-};
 
 describe.each(["20", "24"] as const)("a lease through the action on Node %s", (node) => {
   it("exports working credentials next to the secrets, and the post step drops the role", async () => {

@@ -8,6 +8,7 @@ import { startDevServer, type DevServer, type Seed } from "@secrets-action/dev-s
 import pgClient from "pg";
 
 import { postgresDynamicSecret, startPostgres, type TestPostgres } from "../support/postgres.js";
+import { eventually } from "../support/eventually.js";
 
 const MEMBER = { clientId: "dyn-member", clientSecret: "dyn-member-secret" };
 const VIEWER = { clientId: "dyn-viewer", clientSecret: "dyn-viewer-secret" };
@@ -52,16 +53,6 @@ const lease = async (name: string, extra: Record<string, unknown> = {}): Promise
 };
 
 const roleCount = async (): Promise<number> => Number((await pg.query<{ n: string }>("SELECT count(*) AS n FROM pg_roles"))[0]?.n);
-
-/** Polls until `check` is true, at most `ms`. */
-const eventually = async (check: () => Promise<boolean>, ms = 8_000): Promise<boolean> => {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
-};
 
 /** Drops a role the server left behind on purpose. */
 const dropRole = async (name: string): Promise<void> => {
