@@ -35,6 +35,7 @@ import {
   dumpScript,
   hostileSeed,
   pick,
+  removeSandbox,
   runCli,
   runShell,
   scratch,
@@ -44,7 +45,10 @@ let server: DevServer;
 beforeAll(async () => {
   server = await startDevServer({ seed: hostileSeed(), log: false });
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  removeSandbox();
+});
 
 const NAMES = Object.keys(HOSTILE);
 

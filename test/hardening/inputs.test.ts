@@ -13,7 +13,7 @@ import { type DevServer, startDevServer } from "@secrets-action/dev-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStep } from "../support/github-runner.js";
 import { assertNoLeaks } from "../support/leak-scanner.js";
-import { ALL_VALUES, CIRCLECI_CLI, CLIENT, DEEPER, GITLAB_CLI, PROJECT, cliEnv, hostileSeed, runCli, scratch } from "./support-hostile.js";
+import { ALL_VALUES, CIRCLECI_CLI, CLIENT, DEEPER, GITLAB_CLI, PROJECT, cliEnv, hostileSeed, removeSandbox, runCli, scratch } from "./support-hostile.js";
 
 let server: DevServer;
 let port: number;
@@ -21,7 +21,10 @@ beforeAll(async () => {
   server = await startDevServer({ seed: hostileSeed(), log: false });
   port = Number(new URL(server.url).port);
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  removeSandbox();
+});
 
 const secrets = ALL_VALUES;
 

@@ -12,7 +12,7 @@ import { makeTestCertificates, type TestCertificates } from "../../packages/core
 import { runStep } from "../support/github-runner.js";
 import { assertNoLeaks } from "../support/leak-scanner.js";
 import { type Tinyproxy, freePort, hasTinyproxy, startTinyproxy } from "./support-hostile-proxy.js";
-import { ALL_VALUES, CLIENT, DEEPER, GITLAB_CLI, PROJECT, cliEnv, hostileSeed, runCli, scratch } from "./support-hostile.js";
+import { ALL_VALUES, CLIENT, DEEPER, GITLAB_CLI, PROJECT, cliEnv, hostileSeed, removeSandbox, runCli, scratch } from "./support-hostile.js";
 
 let certs: TestCertificates;
 let https: DevServer;
@@ -27,6 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([https?.close(), http?.close()]);
+  removeSandbox();
 });
 
 const TLS_ERROR = /^POST \/api\/v1\/auth\/universal-auth\/login: the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\) — it is self-signed or signed by a private CA: pass that CA's PEM certificate in the CA option \(or set NODE_EXTRA_CA_CERTS\)$/;

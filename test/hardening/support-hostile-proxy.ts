@@ -3,7 +3,7 @@
  * installs it), configured in a temporary folder, on a free port of 127.0.0.1, logging every request it receives.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,6 +80,7 @@ export async function startTinyproxy(options: { connectPorts?: number[] } = {}):
     async close() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

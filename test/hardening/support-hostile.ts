@@ -3,7 +3,7 @@
  * child that writes its whole environment to a file (so nothing it sees passes through a log or a redactor).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Seed } from "@secrets-action/dev-server";
@@ -18,6 +18,11 @@ export const CLIENT = { clientId: "hostile-client-id", clientSecret: "hostile-cl
 /** A folder of this process: every command a value might smuggle in would create `SENTINEL` here. */
 export const SANDBOX = mkdtempSync(join(tmpdir(), "hostile-"));
 export const SENTINEL = join(SANDBOX, "pwned");
+
+/** Deletes the sandbox and every file the cases wrote there (1 MiB exports among them). */
+export function removeSandbox(): void {
+  rmSync(SANDBOX, { recursive: true, force: true });
+}
 
 const pem = [
   "-----BEGIN EC PRIVATE KEY-----",
