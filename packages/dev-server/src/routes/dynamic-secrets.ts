@@ -37,6 +37,13 @@ const requiredString = (input: Validator, key: string): string => {
 /** `z.string().trim().default("/").transform(removeTrailingSlash)`. */
 const pathOf = (input: Validator): string => removeTrailingSlash(input.optionalString("path") ?? "/");
 
+/** The fields every dynamic-secret route names its folder with, read in the real schemas' order (for 422 issue order). */
+const scopeFields = (input: Validator): { projectSlug: string; path: string; environmentSlug: string } => ({
+  projectSlug: requiredString(input, "projectSlug"),
+  path: pathOf(input),
+  environmentSlug: requiredString(input, "environmentSlug"),
+});
+
 /** An optional TTL: a non-string is lib/ms's 400, out of range the router's 422. */
 const optionalTtl = (input: Validator, key: string): string | undefined => {
   const raw = input.raw(key);
@@ -122,9 +129,7 @@ const leaseRoutes = (): Route[] => [
     handler: async (ctx, app) => {
       const auth = identityOf(ctx);
       const body = Validator.forBody(ctx.body);
-      const projectSlug = requiredString(body, "projectSlug");
-      const path = pathOf(body);
-      const environmentSlug = requiredString(body, "environmentSlug");
+      const { projectSlug, path, environmentSlug } = scopeFields(body);
       const isForced = body.optionalBoolean("isForced") ?? false;
       body.done();
       const place = placeOf(app, auth, projectSlug, environmentSlug, path);
@@ -142,9 +147,7 @@ const leaseRoutes = (): Route[] => [
       const auth = identityOf(ctx);
       const body = Validator.forBody(ctx.body);
       const ttl = optionalTtl(body, "ttl");
-      const projectSlug = requiredString(body, "projectSlug");
-      const path = pathOf(body);
-      const environmentSlug = requiredString(body, "environmentSlug");
+      const { projectSlug, path, environmentSlug } = scopeFields(body);
       body.done();
       const place = placeOf(app, auth, projectSlug, environmentSlug, path);
       requireLicence(app, "renew lease");
@@ -161,9 +164,7 @@ const leaseRoutes = (): Route[] => [
     handler: (ctx, app) => {
       const auth = identityOf(ctx);
       const query = new Validator(ctx.query);
-      const projectSlug = requiredString(query, "projectSlug");
-      const path = pathOf(query);
-      const environmentSlug = requiredString(query, "environmentSlug");
+      const { projectSlug, path, environmentSlug } = scopeFields(query);
       query.done();
       const place = placeOf(app, auth, projectSlug, environmentSlug, path);
       const { lease, secret } = leaseIn(app, leaseFolder(place), ctx.params["leaseId"] ?? "");
@@ -258,9 +259,7 @@ const configRoutes = (): Route[] => [
     handler: (ctx, app) => {
       const auth = identityOf(ctx);
       const query = new Validator(ctx.query);
-      const projectSlug = requiredString(query, "projectSlug");
-      const path = pathOf(query);
-      const environmentSlug = requiredString(query, "environmentSlug");
+      const { projectSlug, path, environmentSlug } = scopeFields(query);
       query.done();
       const place = placeOf(app, auth, projectSlug, environmentSlug, path);
       const folder = configFolder(place);
@@ -276,9 +275,7 @@ const configRoutes = (): Route[] => [
     handler: (ctx, app) => {
       const auth = identityOf(ctx);
       const query = new Validator(ctx.query);
-      const projectSlug = requiredString(query, "projectSlug");
-      const path = pathOf(query);
-      const environmentSlug = requiredString(query, "environmentSlug");
+      const { projectSlug, path, environmentSlug } = scopeFields(query);
       query.done();
       const name = ctx.params["name"] ?? "";
       const place = placeOf(app, auth, projectSlug, environmentSlug, path);
@@ -298,9 +295,7 @@ const configRoutes = (): Route[] => [
     handler: async (ctx, app) => {
       const auth = identityOf(ctx);
       const body = Validator.forBody(ctx.body);
-      const projectSlug = requiredString(body, "projectSlug");
-      const path = pathOf(body);
-      const environmentSlug = requiredString(body, "environmentSlug");
+      const { projectSlug, path, environmentSlug } = scopeFields(body);
       const rawData = body.raw("data");
       if (rawData === null || typeof rawData !== "object" || Array.isArray(rawData)) {
         body.issue({ code: "invalid_type", expected: "object", received: rawData === undefined ? "undefined" : Array.isArray(rawData) ? "array" : typeof rawData, path: ["data"], message: rawData === undefined ? "Required" : "Expected object" });
@@ -358,9 +353,7 @@ const configRoutes = (): Route[] => [
     handler: (ctx, app) => {
       const auth = identityOf(ctx);
       const body = Validator.forBody(ctx.body);
-      const projectSlug = requiredString(body, "projectSlug");
-      const path = pathOf(body);
-      const environmentSlug = requiredString(body, "environmentSlug");
+      const { projectSlug, path, environmentSlug } = scopeFields(body);
       const isForced = body.optionalBoolean("isForced") ?? false;
       body.done();
       const name = (ctx.params["name"] ?? "").toLowerCase();
@@ -380,9 +373,7 @@ const configRoutes = (): Route[] => [
     handler: (ctx, app) => {
       const auth = identityOf(ctx);
       const query = new Validator(ctx.query);
-      const projectSlug = requiredString(query, "projectSlug");
-      const path = pathOf(query);
-      const environmentSlug = requiredString(query, "environmentSlug");
+      const { projectSlug, path, environmentSlug } = scopeFields(query);
       query.done();
       const name = ctx.params["name"] ?? "";
       const place = placeOf(app, auth, projectSlug, environmentSlug, path);
