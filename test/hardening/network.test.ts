@@ -30,7 +30,7 @@ afterAll(async () => {
   removeSandbox();
 });
 
-const TLS_ERROR = /^POST \/api\/v1\/auth\/universal-auth\/login: the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\) — it is self-signed or signed by a private CA: pass that CA's PEM certificate in the CA option \(or set NODE_EXTRA_CA_CERTS\)$/;
+const TLS_ERROR = /^POST \/api\/v1\/auth\/universal-auth\/login: the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\) — it is self-signed or signed by a private CA: pass that CA's PEM certificate in (the ca-certificate input|--ca-certificate \(INFISICAL_CA_CERTIFICATE\)) \(or set NODE_EXTRA_CA_CERTS\)$/;
 
 /** A CLI's error lines, without the prefix. */
 function errorLines(stderr: string): string[] {

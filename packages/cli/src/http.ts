@@ -13,6 +13,7 @@ export function createCliHttpClient(settings: HttpSettings, env: Env, convention
     maxAttempts: settings.retries + 1,
     extraHeaders: { ...settings.extraHeaders },
     caCertPem: settings.caCertificate,
+    caOptionName: "--ca-certificate (INFISICAL_CA_CERTIFICATE)",
     proxy: proxyFromEnvironment(env),
     userAgent: { product: "secrets-action", version: conventions.version, ci: conventions.userAgentCi(env) },
     onRetry: (event) =>

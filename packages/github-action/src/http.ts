@@ -20,6 +20,7 @@ export function httpClient(settings: HttpSettings, env: RunnerEnv, runner: Runne
     maxAttempts: settings.retries + 1,
     extraHeaders: baseUrl === settings.domain ? settings.extraHeaders : {},
     caCertPem: settings.caCertificate,
+    caOptionName: "the ca-certificate input",
     proxy: proxyFromEnvironment(env),
     userAgent: { product: "secrets-action", version: VERSION, ci: "github-actions" },
     onRetry: (event) => runner.info(`Attempt ${event.attempt} of ${event.method} ${event.path} failed (${event.reason}); retrying in ${(event.delayMs / 1000).toFixed(1)} s`),

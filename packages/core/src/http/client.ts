@@ -30,6 +30,8 @@ export interface HttpClientOptions {
   userAgent?: UserAgentOptions | undefined;
   /** PEM CA certificate(s) trusted on top of Node's bundled roots. */
   caCertPem?: string | undefined;
+  /** How the front door names its CA setting in hints, e.g. "the ca-certificate input" (default "the CA option"). */
+  caOptionName?: string | undefined;
   /** Proxy settings the adapter read from the environment (core never reads env). */
   proxy?: ProxyOptions | undefined;
   /** Waits between retries (default setTimeout). */
@@ -183,6 +185,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
       domain: baseUrl,
       proxy,
       timeoutMs: attemptTimeoutMs,
+      caOption: options.caOptionName,
     };
     const url = buildUrl(request);
     const controller = new AbortController();

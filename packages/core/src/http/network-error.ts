@@ -68,6 +68,8 @@ export interface TransportContext {
   timeoutMs: number;
   /** Whether the response had started (headers received) when it failed. */
   inBody?: boolean;
+  /** How the front door calls its CA setting, e.g. "the ca-certificate input" (default "the CA option"). */
+  caOption?: string | undefined;
 }
 
 const UNTRUSTED = new Set([
@@ -172,7 +174,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
       "NETWORK",
       "tls-untrusted",
       `the TLS certificate of ${context.host} is not trusted (${untrusted})`,
-      "it is self-signed or signed by a private CA: pass that CA's PEM certificate in the CA option (or set NODE_EXTRA_CA_CERTS)",
+      `it is self-signed or signed by a private CA: pass that CA's PEM certificate in ${context.caOption ?? "the CA option"} (or set NODE_EXTRA_CA_CERTS)`,
       false,
     );
   }
@@ -209,7 +211,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
   }
   if (codes.some((code) => code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || code === "EPROTO")) {
     const code = codes.find((c) => c.startsWith("ERR_SSL") || c.startsWith("ERR_TLS") || c === "EPROTO") ?? "TLS";
-    return make("NETWORK", "tls", `the TLS handshake with ${context.host} failed (${code})`, "check the domain, the CA option and any TLS-inspecting proxy", false);
+    return make("NETWORK", "tls", `the TLS handshake with ${context.host} failed (${code})`, `check the domain, ${context.caOption ?? "the CA option"} and any TLS-inspecting proxy`, false);
   }
   if (has("ECONNREFUSED")) {
     const target = context.proxy ? `the proxy ${context.proxy} or ${context.host}` : context.host;
