@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseJson } from "@secrets-action/core";
 import { type DevServer, type DevServerOptions, startDevServer } from "@secrets-action/dev-server";
-import { createJob, repoRoot, runStep } from "../support/github-runner.js";
+import { parseFileCommands } from "../support/env-file.js";
+import { createJob, readActionYaml, repoRoot, runStep } from "../support/github-runner.js";
+import { RunnerMasker } from "../support/runner-masker.js";
 
 export const PROJECT = { slug: "hardening", id: "3c1d7e2a-5b4f-4e6a-9c8d-7f0e1a2b3c4d" };
 export const CLIENT = { clientId: "hardening-client-id", clientSecret: "hardening-client-secret-4e8b2d6f" };
@@ -246,4 +248,135 @@ export function runFrontDoor(door: FrontDoor, settings: RunSettings): Promise<Ou
     case "circleci-load":
       return runCircleciLoad(settings);
   }
+}
+
+/**
+ * Starts many processes at once from a small helper process and reports each one's exit. Forking from the test's own
+ * large process blocks its event loop (on a loaded two-core machine, 200 forks took 30 s), and the dev server answers
+ * on that loop: runs would wait for an answer that cannot come until the last of them has started.
+ */
+const LAUNCHER = `
+const { spawn } = require("node:child_process");
+const { closeSync, openSync } = require("node:fs");
+let input = "";
+process.stdin.on("data", (chunk) => (input += chunk));
+process.stdin.on("end", async () => {
+  const results = await Promise.all(JSON.parse(input).map((spec) => new Promise((resolve) => {
+    const fd = openSync(spec.logFile, "w");
+    const started = performance.now();
+    const child = spawn(spec.command, spec.args, { env: spec.env, cwd: spec.cwd, stdio: ["ignore", fd, fd] });
+    const timer = setTimeout(() => child.kill("SIGKILL"), spec.timeoutMs);
+    const done = (exitCode) => { clearTimeout(timer); closeSync(fd); resolve({ exitCode, ms: performance.now() - started, endedAt: Date.now() }); };
+    child.on("error", () => done(null));
+    child.on("exit", (code) => done(code));
+  })));
+  process.stdout.write(JSON.stringify(results));
+});`;
+
+interface LaunchSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  logFile: string;
+  timeoutMs: number;
+}
+
+async function launchAll(specs: readonly LaunchSpec[]): Promise<{ exitCode: number | null; ms: number; endedAt: number }[]> {
+  const dir = mkdtempSync(join(tmpdir(), "hardening-launch-"));
+  const input = join(dir, "specs.json");
+  writeFileSync(input, JSON.stringify(specs));
+  const exited = await spawnCollect("/bin/sh", ["-c", `"${process.execPath}" -e "$LAUNCHER" < "${input}"`], { PATH: process.env["PATH"] ?? "", LAUNCHER }, dir, Math.max(...specs.map((spec) => spec.timeoutMs)) + 60_000);
+  if (exited.exitCode !== 0) throw new Error(`the launcher failed: ${exited.stderr}`);
+  return JSON.parse(exited.stdout) as { exitCode: number | null; ms: number; endedAt: number }[];
+}
+
+/** The runner's view of a step's log: workflow commands applied, masks from the line after they were registered. */
+function readStepLog(raw: string): { log: string; errors: string[] } {
+  const masker = new RunnerMasker();
+  const lines: string[] = [];
+  const errors: string[] = [];
+  let stopToken: string | undefined;
+  for (const line of raw.split("\n")) {
+    if (stopToken !== undefined) {
+      if (line === `::${stopToken}::`) stopToken = undefined;
+      else lines.push(masker.apply(line));
+      continue;
+    }
+    const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line);
+    if (!command) {
+      lines.push(masker.apply(line));
+      continue;
+    }
+    const [, name, value = ""] = command;
+    const unescaped = value.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%25/g, "%");
+    if (name === "add-mask") masker.add(unescaped);
+    else if (name === "stop-commands") stopToken = unescaped;
+    else if (name === "error") errors.push(masker.apply(unescaped));
+    if (name !== "add-mask" && name !== "debug") lines.push(`${name}: ${masker.apply(unescaped)}`);
+  }
+  return { log: lines.join("\n"), errors };
+}
+
+/**
+ * Runs the action bundle `count` times at once (Node 20), each in its own simulated job with the same inputs, the way
+ * `runStep` runs one: the runner's environment, action.yml's defaults for unset inputs, GITHUB_ENV and GITHUB_OUTPUT.
+ */
+export async function runGithubMany(count: number, settings: RunSettings): Promise<Outcome[]> {
+  const action = readActionYaml();
+  const credentials = settings.credentials ?? CLIENT;
+  const given: Record<string, string> = {
+    domain: settings.domain,
+    "client-id": credentials.clientId,
+    "client-secret": credentials.clientSecret,
+    "project-slug": PROJECT.slug,
+    "env-slug": "dev",
+    retries: String(settings.retries),
+    timeout: String(settings.timeoutSeconds),
+  };
+  const inputEnv: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    inputEnv[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = given[name] ?? (spec.default === undefined ? "" : String(spec.default));
+  }
+  // Each process notes its own start and exit, so that the times do not include the launcher's late `exit` events.
+  const timesDir = mkdtempSync(join(tmpdir(), "hardening-times-"));
+  const preload = join(timesDir, "note-times.cjs");
+  writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(process.env.HARDENING_TIMES_FILE, JSON.stringify({ start: performance.timeOrigin, end: Date.now() })));\n`);
+  const jobs = Array.from({ length: count }, () => {
+    const job = createJob();
+    const outputFile = join(job.dir, "github_output_main");
+    writeFileSync(outputFile, "");
+    const env: Record<string, string> = {
+      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+      HOME: job.dir,
+      GITHUB_ACTIONS: "true",
+      CI: "true",
+      GITHUB_WORKSPACE: job.workspace,
+      GITHUB_ENV: job.envFile,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STATE: job.stateFile,
+      GITHUB_REPOSITORY: "octo-org/app",
+      GITHUB_RUN_ID: "1",
+      RUNNER_TEMP: job.runnerTemp,
+      RUNNER_OS: "Linux",
+      NODE_OPTIONS: `--require ${preload}`,
+      HARDENING_TIMES_FILE: join(job.dir, "times.json"),
+      ...inputEnv,
+    };
+    const spec: LaunchSpec = { command: process.execPath, args: [join(repoRoot, action.runs.main)], env, cwd: job.workspace, logFile: join(job.dir, "log_main"), timeoutMs: killAfterMs(settings) };
+    return { job, outputFile, spec };
+  });
+  const exits = await launchAll(jobs.map((entry) => entry.spec));
+  return jobs.map(({ job, outputFile, spec }, index): Outcome => {
+    const exit = exits[index] ?? { exitCode: null, ms: 0, endedAt: 0 };
+    const timesFile = join(job.dir, "times.json");
+    const times = existsSync(timesFile) ? (JSON.parse(readFileSync(timesFile, "utf8")) as { start: number; end: number }) : undefined;
+    const { log, errors } = readStepLog(readFileSync(spec.logFile, "utf8"));
+    const envText = readFileSync(job.envFile, "utf8");
+    const exportedEnv = parseFileCommands(envText);
+    const untouched = envText === "" && readFileSync(outputFile, "utf8") === "" && readdirSync(job.runnerTemp).length === 0;
+    const exported = envText === "" ? undefined : Object.fromEntries(NAMES.filter((name) => name in exportedEnv).map((name) => [name, exportedEnv[name] ?? ""]));
+    const timing = times === undefined ? { ms: exit.ms, endedAt: exit.endedAt } : { ms: times.end - times.start, endedAt: times.end };
+    return { door: "github", exitCode: exit.exitCode, ...timing, errors, retryLines: retryLines(log), exported, untouched, log };
+  });
 }
