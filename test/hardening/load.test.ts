@@ -103,7 +103,7 @@ describe("200 concurrent runs of the action against one rate-limited server", ()
       "",
       `The refused runs' error lines, with the wait and the port left out (${failed.length} runs):`,
       "",
-      ...Object.entries(tally(failed.map((o) => (o.errors[0] ?? "").replace(/\d+ s(econds)?\b/g, "N s").replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT")))).map(([line, n]) => `- ×${n}: \`${line}\``),
+      ...Object.entries(tally(failed.map((o) => (o.errors[0] ?? "").replace(/(try again in|wait|waiting) \d+ s/g, "$1 N s").replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT")))).map(([line, n]) => `- ×${n}: \`${line}\``),
     ].join("\n");
     console.log(report);
     const out = process.env["LOAD_REPORT"];
