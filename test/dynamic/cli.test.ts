@@ -133,6 +133,20 @@ describe.each(CLIS)("leases with the $ci CLI bundle", (cli) => {
     expect(existsSync(leaseFile)).toBe(false);
   });
 
+  it("lease revokes what it leased when the credentials file cannot be written, and fails with one line", async () => {
+    const { env, leaseFile } = jobEnv(cli);
+    const before = await roles();
+    // A folder where the file should be: the write fails after the lease was made.
+    const blocked = mkdtempSync(join(tmpdir(), "lease-out-"));
+    const result = await cliRun(cli.bundle, ["lease", "--dynamic-secrets", "pg-a", "--output", blocked], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.split("\n").filter((line) => line.includes("error:"))).toHaveLength(1);
+    expect(result.stderr).toMatch(/revoked lease [0-9a-f-]{36} \(pg-a\)/);
+    expect(await roles()).toEqual(before);
+    expect(existsSync(leaseFile)).toBe(false);
+  });
+
   it(`${cli.run} --dynamic-secrets revokes when the command ends, also when it exits non-zero`, async () => {
     const { env, leaseFile } = jobEnv(cli);
     const seen = join(dir, `seen-${cli.ci}.json`);

@@ -5,7 +5,7 @@
  */
 import { defineCommand } from "../command.js";
 import { type FetchConfig, exportInputNames, readFetchConfig } from "../fetch-config.js";
-import { type LeasePlan, readLeasePlan } from "../leases.js";
+import { type LeasePlan, readLeasePlan, revokeFromFile } from "../leases.js";
 import { loadSecrets } from "../load-secrets.js";
 import { type ExportFormat, optionsInGroups } from "../options.js";
 import { fileDestination, readOutput, writeExportFile } from "./export.js";
@@ -41,8 +41,16 @@ export const leaseCommand = defineCommand<LeaseCommandPlan>({
       leases: plan.leases,
       fetch: plan.fetch,
     });
-    const path = await writeExportFile(plan, loaded.variables, context);
-    const leased = loaded.leased?.records.length ?? 0;
+    const records = loaded.leased?.records ?? [];
+    let path: string;
+    try {
+      path = await writeExportFile(plan, loaded.variables, context);
+    } catch (error) {
+      // Fail closed: credentials nobody can read must not outlive the command.
+      if (records.length > 0) await revokeFromFile(plan.config, plan.leases.leaseFile, context, { ids: new Set(records.map((record) => record.id)) });
+      throw error;
+    }
+    const leased = records.length;
     const fetched = plan.fetch ? ` and ${loaded.secrets.length} secret${loaded.secrets.length === 1 ? "" : "s"} from ${loaded.where}` : "";
     context.log.info(`wrote the credentials of ${leased} lease${leased === 1 ? "" : "s"}${fetched} to ${path} (${plan.format}, mode 0600); revoke them with \`${context.conventions.program} revoke\`.`);
     return 0;
