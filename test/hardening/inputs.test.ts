@@ -167,6 +167,23 @@ describe("bad inputs fail before any request, with one line naming the input", (
     expect({ ...words.env, ...short.env, ...words.outputs, ...short.outputs }).toEqual({});
   });
 
+  it("both CLIs: a dynamic secret TTL that ms cannot parse, or below the server's minimum, in lease, run and load", async () => {
+    server.requests.clear();
+    const cases: Array<[string, string, string[], Record<string, string>]> = [
+      [GITLAB_CLI, "secrets-action", ["lease", "--dynamic-secrets", "pg-app@forever"], { GITLAB_CI: "true" }],
+      [GITLAB_CLI, "secrets-action", ["run", "--dynamic-secrets", "pg-app@5s", "--", "true"], { GITLAB_CI: "true" }],
+      [CIRCLECI_CLI, "secrets-action-circleci", ["load"], { CIRCLECI: "true", BASH_ENV: join(scratch("inputs-ttl"), "bash_env"), INFISICAL_DYNAMIC_SECRETS: "pg-app@forever" }],
+    ];
+    for (const [cli, program, args, env] of cases) {
+      const result = await runCli(cli, args, cliEnv(server.url, env));
+      expect(result.code, result.stderr).toBe(2);
+      const problems = cliProblems(result.stderr, program);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^(--dynamic-secrets|INFISICAL_DYNAMIC_SECRETS): the TTL "(forever|5s)" is (not a duration|shorter than 1 minute)/);
+    }
+    expect(server.requests.list()).toEqual([]);
+  });
+
   it("the GitLab CLI: an unknown export format, with a suggestion", async () => {
     server.requests.clear();
     const result = await runCli(GITLAB_CLI, ["export", "--format", "jsno"], cliEnv(server.url, { GITLAB_CI: "true" }));
