@@ -12,8 +12,7 @@ import { join } from "node:path";
 import { parseJson } from "@secrets-action/core";
 import { type DevServer, type DevServerOptions, startDevServer } from "@secrets-action/dev-server";
 import { parseFileCommands } from "../support/env-file.js";
-import { createJob, readActionYaml, repoRoot, runStep } from "../support/github-runner.js";
-import { RunnerMasker } from "../support/runner-masker.js";
+import { createJob, readActionYaml, readStepLog, repoRoot, runStep } from "../support/github-runner.js";
 
 export const PROJECT = { slug: "hardening", id: "3c1d7e2a-5b4f-4e6a-9c8d-7f0e1a2b3c4d" };
 export const CLIENT = { clientId: "hardening-client-id", clientSecret: "hardening-client-secret-4e8b2d6f" };
@@ -289,33 +288,6 @@ async function launchAll(specs: readonly LaunchSpec[]): Promise<{ exitCode: numb
   const exited = await spawnCollect("/bin/sh", ["-c", `"${process.execPath}" -e "$LAUNCHER" < "${input}"`], { PATH: process.env["PATH"] ?? "", LAUNCHER }, dir, Math.max(...specs.map((spec) => spec.timeoutMs)) + 60_000);
   if (exited.exitCode !== 0) throw new Error(`the launcher failed: ${exited.stderr}`);
   return JSON.parse(exited.stdout) as { exitCode: number | null; ms: number; endedAt: number }[];
-}
-
-/** The runner's view of a step's log: workflow commands applied, masks from the line after they were registered. */
-function readStepLog(raw: string): { log: string; errors: string[] } {
-  const masker = new RunnerMasker();
-  const lines: string[] = [];
-  const errors: string[] = [];
-  let stopToken: string | undefined;
-  for (const line of raw.split("\n")) {
-    if (stopToken !== undefined) {
-      if (line === `::${stopToken}::`) stopToken = undefined;
-      else lines.push(masker.apply(line));
-      continue;
-    }
-    const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line);
-    if (!command) {
-      lines.push(masker.apply(line));
-      continue;
-    }
-    const [, name, value = ""] = command;
-    const unescaped = value.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%25/g, "%");
-    if (name === "add-mask") masker.add(unescaped);
-    else if (name === "stop-commands") stopToken = unescaped;
-    else if (name === "error") errors.push(masker.apply(unescaped));
-    if (name !== "add-mask" && name !== "debug") lines.push(`${name}: ${masker.apply(unescaped)}`);
-  }
-  return { log: lines.join("\n"), errors };
 }
 
 /**

@@ -145,6 +145,37 @@ export async function runStep(options: RunStepOptions = {}): Promise<StepResult>
   const raw = readFileSync(logFile, "utf8");
 
   const masker = options.masker ?? new RunnerMasker();
+  const { log, errors, warnings, masks } = readStepLog(raw, masker);
+
+  return {
+    exitCode,
+    signal,
+    raw,
+    log,
+    errors,
+    warnings,
+    masks,
+    env: parseFileCommands(readFileSync(job.envFile, "utf8")),
+    outputs: parseFileCommands(readFileSync(outputFile, "utf8")),
+    state: parseFileCommands(readFileSync(job.stateFile, "utf8")),
+    job,
+    masker,
+    durationMs,
+  };
+}
+
+/** What a person sees of a step's raw output, and what the runner took from its workflow commands. */
+export interface StepLog {
+  /** Commands processed, masks applied from the line after they were registered. */
+  log: string;
+  errors: string[];
+  warnings: string[];
+  /** Values registered with ::add-mask::, in order. */
+  masks: string[];
+}
+
+/** Reads a step's raw stdout+stderr as the runner does: workflow commands, masks (kept in `masker`), stop-commands. */
+export function readStepLog(raw: string, masker: RunnerMasker = new RunnerMasker()): StepLog {
   const masks: string[] = [];
   const logLines: string[] = [];
   const errors: string[] = [];
@@ -180,20 +211,5 @@ export async function runStep(options: RunStepOptions = {}): Promise<StepResult>
       logLines.push(masker.apply(line));
     }
   }
-
-  return {
-    exitCode,
-    signal,
-    raw,
-    log: logLines.join("\n"),
-    errors,
-    warnings,
-    masks,
-    env: parseFileCommands(readFileSync(job.envFile, "utf8")),
-    outputs: parseFileCommands(readFileSync(outputFile, "utf8")),
-    state: parseFileCommands(readFileSync(job.stateFile, "utf8")),
-    job,
-    masker,
-    durationMs,
-  };
+  return { log: logLines.join("\n"), errors, warnings, masks };
 }
