@@ -1,9 +1,10 @@
 /**
- * Network edges, end to end through the action bundle and the GitLab CLI bundle: an HTTPS dev server whose certificate
+ * Network edges, end to end through the action bundle and the GitLab and CircleCI CLI bundles: an HTTPS dev server whose certificate
  * a CA made by the test signed — refused without that CA, trusted with the CA input/option or NODE_EXTRA_CA_CERTS —
  * and a real forward proxy in its own process (tinyproxy): used with HTTPS_PROXY / HTTP_PROXY, bypassed for NO_PROXY
  * hosts, and a clear one-line error when it refuses or is not there.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DevServer, startDevServer } from "@secrets-action/dev-server";
@@ -12,7 +13,7 @@ import { makeTestCertificates, type TestCertificates } from "../../packages/core
 import { runStep } from "../support/github-runner.js";
 import { assertNoLeaks } from "../support/leak-scanner.js";
 import { type Tinyproxy, freePort, hasTinyproxy, startTinyproxy } from "./support-hostile-proxy.js";
-import { ALL_VALUES, CLIENT, DEEPER, GITLAB_CLI, PROJECT, cliEnv, hostileSeed, removeSandbox, runCli, scratch } from "./support-hostile.js";
+import { ALL_VALUES, CIRCLECI_CLI, CLIENT, DEEPER, GITLAB_CLI, PROJECT, cliEnv, hostileSeed, removeSandbox, runCli, scratch } from "./support-hostile.js";
 
 let certs: TestCertificates;
 let https: DevServer;
@@ -33,11 +34,11 @@ afterAll(async () => {
 const TLS_ERROR = /^POST \/api\/v1\/auth\/universal-auth\/login: the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\) — it is self-signed or signed by a private CA: pass that CA's PEM certificate in (the ca-certificate input|--ca-certificate \(INFISICAL_CA_CERTIFICATE\)) \(or set NODE_EXTRA_CA_CERTS\)$/;
 
 /** A CLI's error lines, without the prefix. */
-function errorLines(stderr: string): string[] {
+function errorLines(stderr: string, program = "secrets-action"): string[] {
   return stderr
     .split("\n")
-    .filter((line) => line.startsWith("secrets-action: error: "))
-    .map((line) => line.slice("secrets-action: error: ".length));
+    .filter((line) => line.startsWith(`${program}: error: `))
+    .map((line) => line.slice(`${program}: error: `.length));
 }
 
 function inputs(server: DevServer, extra: Record<string, string> = {}): Record<string, string> {
@@ -51,6 +52,24 @@ async function gitlabExport(url: string, env: Record<string, string> = {}, args:
   assertNoLeaks(result.stdout + result.stderr, ALL_VALUES);
   const exported = existsSync(out) ? readFileSync(out, "utf8") : undefined;
   return { code: result.code, stderr: result.stderr, exported };
+}
+
+/** Runs the CircleCI CLI's `load` into a fresh $BASH_ENV and returns what it appended ("" when nothing). */
+async function circleciLoad(url: string, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; appended: string }> {
+  const bashEnv = join(scratch("net-circleci"), "bash_env");
+  writeFileSync(bashEnv, "");
+  const result = await runCli(CIRCLECI_CLI, ["load"], cliEnv(url, { CIRCLECI: "true", BASH_ENV: bashEnv, INFISICAL_SECRET_PATH: "/names/deeper", ...env }));
+  assertNoLeaks(result.stdout + result.stderr, ALL_VALUES);
+  return { code: result.code, stderr: result.stderr, appended: readFileSync(bashEnv, "utf8") };
+}
+
+/** What a later CircleCI step's bash sees of `names` after sourcing `bashEnv` text. */
+function sourced(bashEnv: string, names: readonly string[]): Record<string, string> {
+  const file = join(scratch("net-sourced"), "bash_env");
+  writeFileSync(file, bashEnv);
+  const printed = execFileSync("bash", ["-c", `. "$1"; shift; for name in "$@"; do printf '%s\\0' "\${!name}"; done`, "bash", file, ...names], { encoding: "utf8" });
+  const values = printed.split("\0");
+  return Object.fromEntries(names.map((name, index) => [name, values[index] ?? ""]));
 }
 
 describe("an HTTPS server with a private CA", () => {
@@ -86,6 +105,19 @@ describe("an HTTPS server with a private CA", () => {
       const ok = await gitlabExport(https.url, env, [...args]);
       expect(ok.code, ok.stderr).toBe(0);
       expect(JSON.parse(ok.exported ?? "{}")).toEqual(DEEPER);
+    }
+  });
+
+  it("the CircleCI CLI's load fails with one clear TLS line without the CA, leaving $BASH_ENV empty, and works with INFISICAL_CA_CERTIFICATE or NODE_EXTRA_CA_CERTS", async () => {
+    const refused = await circleciLoad(https.url, { INFISICAL_RETRIES: "0" });
+    expect(refused.code).toBe(1);
+    expect(errorLines(refused.stderr, "secrets-action-circleci")).toHaveLength(1);
+    expect(errorLines(refused.stderr, "secrets-action-circleci")[0]).toMatch(TLS_ERROR);
+    expect(refused.appended).toBe("");
+    for (const env of [{ INFISICAL_CA_CERTIFICATE: certs.caPem }, { NODE_EXTRA_CA_CERTS: caFile }]) {
+      const ok = await circleciLoad(https.url, env);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(sourced(ok.appended, Object.keys(DEEPER))).toEqual(DEEPER);
     }
   });
 });
@@ -153,5 +185,21 @@ describe.skipIf(!hasTinyproxy() && process.env["CI"] !== "true")("a forward prox
     expect(cli.code).toBe(1);
     expect(errorLines(cli.stderr)).toEqual([refused.errors[0]]);
     expect(cli.exported).toBeUndefined();
+    const load = await circleciLoad(https.url, { HTTPS_PROXY: only443.url, INFISICAL_CA_CERTIFICATE: certs.caPem });
+    expect(load.code).toBe(1);
+    expect(errorLines(load.stderr, "secrets-action-circleci")).toEqual([refused.errors[0]]);
+    expect(load.appended).toBe("");
+  });
+
+  it("carries the CircleCI CLI's requests through the proxy with HTTPS_PROXY, and not for a NO_PROXY host", async () => {
+    const port = new URL(https.url).port;
+    const before = proxy.requests().length;
+    const through = await circleciLoad(https.url, { HTTPS_PROXY: proxy.url, INFISICAL_CA_CERTIFICATE: certs.caPem });
+    expect(through.code, through.stderr).toBe(0);
+    expect(proxy.requests().slice(before)).toContain(`CONNECT 127.0.0.1:${port} HTTP/1.1`);
+    const seen = proxy.requests().length;
+    const bypass = await circleciLoad(https.url, { HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1", INFISICAL_CA_CERTIFICATE: certs.caPem });
+    expect(bypass.code, bypass.stderr).toBe(0);
+    expect(proxy.requests().slice(seen)).toEqual([]);
   });
 });
