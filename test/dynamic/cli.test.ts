@@ -147,6 +147,23 @@ describe.each(CLIS)("leases with the $ci CLI bundle", (cli) => {
     expect(existsSync(leaseFile)).toBe(false);
   });
 
+  it(`${cli.run} keeps the command's exit code and warns when its leases cannot be revoked at the end (they stay recorded for revoke)`, async () => {
+    const { env, leaseFile } = jobEnv(cli, { INFISICAL_RETRIES: "0" });
+    // The command breaks the next logins (the revocation's), then exits 3.
+    const fault = JSON.stringify({ path: "/api/v1/auth/universal-auth/login", status: 503, count: 5 });
+    const script = `fetch(${JSON.stringify(`${server.url}/__dev/faults`)}, { method: "POST", headers: { "content-type": "application/json" }, body: ${JSON.stringify(fault)} }).then(() => process.exit(3))`;
+    const result = await cliRun(cli.bundle, [cli.run, "--dynamic-secrets", "pg-a", "--fetch-secrets=false", "--", process.execPath, "-e", script], env);
+    server.faults.clear();
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`could not revoke the leases this command made (503 from POST /api/v1/auth/universal-auth/login`);
+    const recorded = JSON.parse(readFileSync(leaseFile, "utf8")) as { leases: { id: string }[] };
+    expect(recorded.leases).toHaveLength(1);
+    const revoked = await cliRun(cli.bundle, ["revoke"], env);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stderr).toContain(`revoked lease ${recorded.leases[0]?.id} (pg-a).`);
+    expect(existsSync(leaseFile)).toBe(false);
+  });
+
   it(`${cli.run} --dynamic-secrets revokes when the command ends, also when it exits non-zero`, async () => {
     const { env, leaseFile } = jobEnv(cli);
     const seen = join(dir, `seen-${cli.ci}.json`);

@@ -61,7 +61,7 @@ export { exportCommand, fileDestination, formatForPath, outputProblem, readOutpu
 export { leaseCommand, type LeaseCommandPlan } from "./commands/lease.js";
 export { revokeCommand, type RevokePlan } from "./commands/revoke.js";
 export { defaultLeaseFile, readLeaseFile, recordLease, writeLeaseFile } from "./lease-file.js";
-export { leaseWith, readLeasePlan, readLeaseFilePath, revokeFromFile, revokeWith, type Leased, type LeasePlan, type RevokeSummary } from "./leases.js";
+export { leaseWith, readLeasePlan, readLeaseFilePath, revokeFromFile, revokeOwnLeases, revokeWith, type Leased, type LeasePlan, type RevokeSummary } from "./leases.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { renderGeneralHelp, renderCommandHelp } from "./help.js";
 export { EXIT } from "./exit-codes.js";

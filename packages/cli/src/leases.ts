@@ -9,6 +9,7 @@ import {
   type LeasedCredentials,
   type LeaseVariable,
   createDynamicSecretsClient,
+  errorMessage,
   describeLease,
   leaseVariables,
   masksFor,
@@ -147,6 +148,19 @@ export interface RevokeSummary {
  * not be revoked in the file, so a later `revoke` can try again, and deletes the file when none is left.
  * Never throws for a lease the server would not revoke: each is a warning naming it and when it expires.
  */
+/**
+ * {@link revokeFromFile} for a command's own leases when it ends or fails: never throws (a login that fails now is a
+ * warning — the leases stay recorded for a later `revoke`, and end at their TTL anyway).
+ */
+export async function revokeOwnLeases(login: LoginConfig, leaseFile: string, records: readonly LeaseRecord[], context: LoadContext): Promise<void> {
+  if (records.length === 0) return;
+  try {
+    await revokeFromFile(login, leaseFile, context, { ids: new Set(records.map((record) => record.id)) });
+  } catch (error) {
+    context.log.warn(`could not revoke the leases this command made (${errorMessage(error)}); they stay in ${leaseFile} for a later revoke, and end at their TTL.`);
+  }
+}
+
 export async function revokeFromFile(
   login: LoginConfig,
   leaseFile: string,

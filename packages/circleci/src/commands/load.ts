@@ -18,7 +18,7 @@ import {
   optionsInGroups,
   readFetchConfig,
   readLeasePlan,
-  revokeFromFile,
+  revokeOwnLeases,
 } from "@secrets-action/cli";
 import { ExportError, type ExportVariable, errorMessage } from "@secrets-action/core";
 import { writeBashEnv } from "../bash-env.js";
@@ -98,11 +98,7 @@ export const loadCommand = defineCommand<LoadPlan>({
       if (text !== "") appendOnce(plan.bashEnv, text);
     } catch (error) {
       // Fail closed: nothing was written, so no step can use these leases; end them now rather than at their TTL.
-      if (records.length > 0) {
-        await revokeFromFile(plan.config, plan.leases.leaseFile, context, { ids: new Set(records.map((record) => record.id)) }).catch((revokeError: unknown) => {
-          log.warn(`could not revoke the leases just made (${errorMessage(revokeError)}); they stay in ${plan.leases.leaseFile} for the revoke step, and expire at the end of their TTL.`);
-        });
-      }
+      await revokeOwnLeases(plan.config, plan.leases.leaseFile, records, context);
       throw error;
     }
     const fetched = plan.fetch ? `fetched ${loaded.secrets.length} secret${loaded.secrets.length === 1 ? "" : "s"} from ${loaded.where} (API ${loaded.apiVersion}); ` : "";

@@ -5,7 +5,7 @@
  */
 import { defineCommand } from "../command.js";
 import { type FetchConfig, exportInputNames, readFetchConfig } from "../fetch-config.js";
-import { type LeasePlan, readLeasePlan, revokeFromFile } from "../leases.js";
+import { type LeasePlan, readLeasePlan, revokeOwnLeases } from "../leases.js";
 import { loadSecrets } from "../load-secrets.js";
 import { type ExportFormat, optionsInGroups } from "../options.js";
 import { fileDestination, readOutput, writeExportFile } from "./export.js";
@@ -47,7 +47,7 @@ export const leaseCommand = defineCommand<LeaseCommandPlan>({
       path = await writeExportFile(plan, loaded.variables, context);
     } catch (error) {
       // Fail closed: credentials nobody can read must not outlive the command.
-      if (records.length > 0) await revokeFromFile(plan.config, plan.leases.leaseFile, context, { ids: new Set(records.map((record) => record.id)) });
+      await revokeOwnLeases(plan.config, plan.leases.leaseFile, records, context);
       throw error;
     }
     const leased = records.length;

@@ -5,7 +5,7 @@
 import { masksFor } from "@secrets-action/core";
 import { type CommandContext, defineCommand } from "../command.js";
 import { type FetchConfig, exportInputNames, readFetchConfig } from "../fetch-config.js";
-import { type LeasePlan, readLeasePlan, revokeFromFile } from "../leases.js";
+import { type LeasePlan, readLeasePlan, revokeOwnLeases } from "../leases.js";
 import { type LoadedSecrets, loadSecrets } from "../load-secrets.js";
 import { FETCH_OPTION_GROUPS, optionsInGroups } from "../options.js";
 import { runRedacted } from "../redacted-child.js";
@@ -63,7 +63,7 @@ export const runCommand = defineCommand<RunPlan>({
       return await runWith(plan, context, loaded);
     } finally {
       // The leases end with the command; a revoke in an after_script finds nothing left to do.
-      if (records.length > 0) await revokeFromFile(plan.config, plan.leases.leaseFile, context, { ids: new Set(records.map((record) => record.id)) });
+      await revokeOwnLeases(plan.config, plan.leases.leaseFile, records, context);
     }
   },
 });
