@@ -117,6 +117,30 @@ describe.each(["20", "24"] as const)("a lease through the action on Node %s", (n
 });
 
 describe("leases and failures", () => {
+  it("leases one dynamic secret twice, renamed apart: two working roles, each lease's variables named in the leases output, both revoked", async () => {
+    const job = createJob();
+    const lines = "pg-tests@10m A_USER=DB_USERNAME A_PASS=DB_PASSWORD\npg-tests@20m B_USER=DB_USERNAME B_PASS=DB_PASSWORD";
+    const main = await runStep({ job, inputs: inputs({ "fetch-secrets": "false", "dynamic-secrets": lines }) });
+    expect(main.errors).toEqual([]);
+    const env = main.env;
+    expect(Object.keys(env).sort()).toEqual(["A_PASS", "A_USER", "B_PASS", "B_USER"]);
+    expect(env["A_USER"]).not.toBe(env["B_USER"]);
+    expect(await queryAs(env["A_USER"] ?? "", env["A_PASS"] ?? "")).toBeGreaterThanOrEqual(0);
+    expect(await queryAs(env["B_USER"] ?? "", env["B_PASS"] ?? "")).toBeGreaterThanOrEqual(0);
+    const leases = JSON.parse(main.outputs["leases"] ?? "[]") as { id: string; expiresAt: string; variables: string[] }[];
+    expect(leases.map((lease) => lease.variables)).toEqual([
+      ["A_USER", "A_PASS"],
+      ["B_USER", "B_PASS"],
+    ]);
+    expect(main.outputs["lease-id"]).toBe(leases.map((lease) => lease.id).join("\n"));
+    expect(main.outputs["lease-expires-at"]).toBe(leases[0]?.expiresAt);
+    assertNoLeaks(main.log, env);
+
+    const post = await runStep({ job, step: "post", masker: main.masker });
+    expect(post.warnings).toEqual([]);
+    for (const user of [env["A_USER"] ?? "", env["B_USER"] ?? ""]) expect(await postgres.roleExists(user)).toBe(false);
+  });
+
   it("refuses a TTL above the dynamic secret's max before any role is made, exporting nothing", async () => {
     const before = await roleCount();
     const main = await runStep({ inputs: inputs({ "dynamic-secrets": "pg-tests@48h" }) });

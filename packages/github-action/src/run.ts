@@ -211,12 +211,12 @@ async function exportSecrets(
 /** `lease-id`, `lease-expires-at` and `leases`: not secret, so a later step can renew, inspect or log them. */
 function leaseOutputs(saved: readonly SavedLease[], variables: readonly LeaseVariable[]): ExportVariable[] {
   const earliest = saved.map((lease) => lease.expiresAt).sort()[0] ?? "";
-  const described = saved.map((lease) => ({
+  const described = saved.map((lease, index) => ({
     name: lease.name,
     path: lease.path,
     id: lease.id,
     expiresAt: lease.expiresAt,
-    variables: variables.filter((variable) => variable.lease === describeLease(lease)).map((variable) => variable.name),
+    variables: variables.filter((variable) => variable.leaseIndex === index).map((variable) => variable.name),
   }));
   return [
     { name: "lease-id", value: saved.map((lease) => lease.id).join("\n") },

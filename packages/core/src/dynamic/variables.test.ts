@@ -21,8 +21,8 @@ describe("leaseVariables", () => {
     const { variables, warnings } = leaseVariables([{ request: request("pg"), data }]);
     expect(warnings).toEqual([]);
     expect(variables).toEqual([
-      { name: "DB_USERNAME", value: data.DB_USERNAME, field: "DB_USERNAME", lease: "pg" },
-      { name: "DB_PASSWORD", value: data.DB_PASSWORD, field: "DB_PASSWORD", lease: "pg" },
+      { name: "DB_USERNAME", value: data.DB_USERNAME, field: "DB_USERNAME", lease: "pg", leaseIndex: 0 },
+      { name: "DB_PASSWORD", value: data.DB_PASSWORD, field: "DB_PASSWORD", lease: "pg", leaseIndex: 0 },
     ]);
   });
 
@@ -32,6 +32,19 @@ describe("leaseVariables", () => {
       ["PGUSER", "DB_USERNAME"],
       ["DB_PASSWORD", "DB_PASSWORD"],
       ["DB_HOST", "DB_HOST"],
+    ]);
+  });
+
+  it("tells apart two leases of the same dynamic secret, renamed apart", () => {
+    const { variables } = leaseVariables([
+      { request: request("pg", [{ name: "A_USER", field: "DB_USERNAME" }, { name: "A_PASS", field: "DB_PASSWORD" }]), data },
+      { request: request("pg", [{ name: "B_USER", field: "DB_USERNAME" }, { name: "B_PASS", field: "DB_PASSWORD" }]), data },
+    ]);
+    expect(variables.map((variable) => [variable.name, variable.leaseIndex])).toEqual([
+      ["A_USER", 0],
+      ["A_PASS", 0],
+      ["B_USER", 1],
+      ["B_PASS", 1],
     ]);
   });
 

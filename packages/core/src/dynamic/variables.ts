@@ -10,6 +10,8 @@ export interface LeaseVariable {
   field: string;
   /** The dynamic secret it came from, for messages. */
   lease: string;
+  /** Which of the leases passed to {@link leaseVariables} it came from (the same dynamic secret may be leased twice). */
+  leaseIndex: number;
 }
 
 /** A lease's credentials, next to what was asked for. */
@@ -37,7 +39,7 @@ export function leaseVariables(
   const owners = new Map<string, string>();
   for (const [name, owner] of taken) owners.set(fold(name), owner);
 
-  for (const { request, data } of leases) {
+  for (const [leaseIndex, { request, data }] of leases.entries()) {
     const lease = describeLease(request);
     const fields = Object.keys(data);
     const mapped = new Set<string>();
@@ -72,7 +74,7 @@ export function leaseVariables(
         continue;
       }
       owners.set(fold(name), `lease ${lease}`);
-      variables.push({ name, value: data[field] ?? "", field, lease });
+      variables.push({ name, value: data[field] ?? "", field, lease, leaseIndex });
     }
   }
   if (problems.length > 0) {
