@@ -200,8 +200,12 @@ describe("leases and failures", () => {
     // The post step logs in with the reader's credentials (as if the identity's role changed) after the saved token is revoked.
     const state = JSON.parse(main.state["secrets_action_cleanup"] ?? "{}") as { token: string };
     await fetch(`${server.url}/api/v1/auth/token/revoke`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: state.token }) });
+    const revokes = (): number => server.requests.count({ method: "POST", path: "/api/v1/auth/token/revoke", status: 200 });
+    const revokedBefore = revokes();
     const post = await runStep({ job, step: "post", masker: main.masker, inputs: inputs({ "client-id": READER.clientId, "client-secret": READER.clientSecret }) });
     expect(post.exitCode).toBe(0);
+    // The post step's own login does not outlive it.
+    expect(revokes()).toBe(revokedBefore + 1);
     expect(post.log).toContain("The saved access token is no longer valid; logging in again to revoke the leases.");
     expect(post.warnings).toEqual([expect.stringContaining(`Could not revoke lease ${leaseId} (pg-tests): 403`)]);
     expect(post.warnings[0]).toContain(`Its credentials stay valid until ${main.outputs["lease-expires-at"]}`);

@@ -5,13 +5,12 @@
  */
 import { rm } from "node:fs/promises";
 import {
-  type Authorized,
   type InfisicalHttpClient,
   createDynamicSecretsClient,
-  describeLease,
   errorMessage,
   isApiError,
   revokeAccessToken,
+  notRevokedMessage,
   revokeRecordedLease,
   useBaselineWasmCompiler,
 } from "@secrets-action/core";
@@ -58,8 +57,8 @@ export async function cleanup(env: RunnerEnv, runner: Runner): Promise<void> {
     runner,
   );
   try {
-    const token = await revokeLeases(state, http, env, runner);
-    if (state.revokeToken) await revokeToken(http, token, runner);
+    await revokeLeases(state, http, env, runner);
+    if (state.revokeToken) await revokeToken(http, state.token, runner);
   } finally {
     await http.close();
   }
@@ -72,25 +71,23 @@ function tokenRejected(error: unknown): boolean {
 
 /**
  * Revokes each saved lease with the saved token; if the server no longer takes that token (the job outlived it), logs
- * in again from the step's inputs, once. Resolves with the token that was last valid, for the token revocation.
+ * in again from the step's inputs, once, and revokes that fresh token when done.
  */
-async function revokeLeases(state: CleanupState, http: InfisicalHttpClient, env: RunnerEnv, runner: Runner): Promise<string> {
-  let token = state.token ?? "";
+async function revokeLeases(state: CleanupState, http: InfisicalHttpClient, env: RunnerEnv, runner: Runner): Promise<void> {
   const leases = state.leases ?? [];
-  if (leases.length === 0) return token;
-  let relogin: { token(): Promise<string>; close(): Promise<void> } | undefined;
-  const authorized: Authorized = { http, token: async () => (relogin ? relogin.token() : token) };
-  const client = createDynamicSecretsClient(authorized);
+  if (leases.length === 0) return;
+  let relogin: FreshLogin | undefined;
+  const client = createDynamicSecretsClient({ http, token: async () => (relogin ? relogin.token() : (state.token ?? "")) });
   try {
     for (const lease of leases) {
       let result = await revokeRecordedLease(client, lease);
       if (result.outcome === "failed" && tokenRejected(result.error) && !relogin) {
         try {
           relogin = loginAgain(env, runner);
-          token = await relogin.token();
           result = await revokeRecordedLease(client, lease);
         } catch (error) {
-          result = { outcome: "failed", message: `Could not revoke lease ${lease.id} (${describeLease(lease)}): ${errorMessage(error)}. Its credentials stay valid until ${lease.expiresAt}; revoke the lease in Infisical if they must end sooner.` };
+          // The inputs no longer parse (nothing else throws here): the lease stays as it is.
+          result = { outcome: "failed", message: notRevokedMessage(lease, errorMessage(error)) };
         }
       }
       if (result.outcome === "revoked" || result.outcome === "gone") runner.info(result.message);
@@ -99,11 +96,16 @@ async function revokeLeases(state: CleanupState, http: InfisicalHttpClient, env:
   } finally {
     await relogin?.close();
   }
-  return token;
+}
+
+/** A login of the post step's own: its token is revoked when the leases are done. */
+interface FreshLogin {
+  token(): Promise<string>;
+  close(): Promise<void>;
 }
 
 /** A fresh login with the step's own inputs (the post step sees the same inputs as the main step). */
-function loginAgain(env: RunnerEnv, runner: Runner): { token(): Promise<string>; close(): Promise<void> } {
+function loginAgain(env: RunnerEnv, runner: Runner): FreshLogin {
   const config = parseConfig(readInputs(env), env);
   const { session, close } = openSession(config, env, runner);
   runner.info("The saved access token is no longer valid; logging in again to revoke the leases.");
@@ -113,11 +115,20 @@ function loginAgain(env: RunnerEnv, runner: Runner): { token(): Promise<string>;
       runner.mask(token);
       return token;
     },
-    close,
+    close: async () => {
+      try {
+        if (session.current()) await session.revoke();
+      } catch {
+        // It expires at the end of its TTL; nothing to tell the user that changes what they do.
+      } finally {
+        await close();
+      }
+    },
   };
 }
 
-async function revokeToken(http: InfisicalHttpClient, token: string, runner: Runner): Promise<void> {
+async function revokeToken(http: InfisicalHttpClient, token: string | undefined, runner: Runner): Promise<void> {
+  if (token === undefined) return;
   try {
     await revokeAccessToken(http, token);
     runner.info("Revoked the access token.");

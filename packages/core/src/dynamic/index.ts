@@ -10,4 +10,4 @@ export {
   type Lease,
 } from "./client.js";
 export { leaseVariables, type LeaseVariable, type LeasedCredentials } from "./variables.js";
-export { revokeRecordedLease, type LeaseRecord, type RevokeOutcome } from "./revoke.js";
+export { notRevokedMessage, revokeRecordedLease, type LeaseRecord, type RevokeOutcome } from "./revoke.js";

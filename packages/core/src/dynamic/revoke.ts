@@ -39,12 +39,13 @@ export async function revokeRecordedLease(client: DynamicSecretsClient, record: 
     return { outcome: "revoked", message: `Revoked ${what}.` };
   } catch (error) {
     if (isApiError(error) && error.status === 404) return { outcome: "gone", message: `${capitalise(what)} was already gone (expired or revoked).` };
-    return {
-      outcome: "failed",
-      error,
-      message: `Could not revoke ${what}: ${errorMessage(error)}. Its credentials stay valid until ${record.expiresAt}; revoke the lease in Infisical if they must end sooner.`,
-    };
+    return { outcome: "failed", error, message: notRevokedMessage(record, errorMessage(error)) };
   }
+}
+
+/** The warning for a lease that could not be revoked: which, why, and until when its credentials work. */
+export function notRevokedMessage(record: LeaseRecord, reason: string): string {
+  return `Could not revoke lease ${record.id} (${describeLease(record)}): ${reason}. Its credentials stay valid until ${record.expiresAt}; revoke the lease in Infisical if they must end sooner.`;
 }
 
 function capitalise(text: string): string {
