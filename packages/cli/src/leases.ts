@@ -3,6 +3,7 @@
  * is recorded in the lease file the moment it exists, so whatever happens next, a `revoke` (GitLab's after_script, a
  * CircleCI `when: always` step) finds it.
  */
+import { resolve } from "node:path";
 import {
   type LeaseRecord,
   type LeaseRequest,
@@ -51,7 +52,7 @@ export function readLeasePlan(context: CommandContext, scope: { projectSlug: str
 export function readLeaseFilePath(context: CommandContext): string {
   const given = context.values.string("lease-file");
   if (given === undefined) return defaultLeaseFile(context.conventions, context.env);
-  return given.startsWith("/") ? given : `${context.cwd}/${given}`;
+  return resolve(context.cwd, given);
 }
 
 /** The leases made, their credentials' variables, and every credential value (for redaction). */
