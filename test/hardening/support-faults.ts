@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseJson } from "@secrets-action/core";
 import { type DevServer, type DevServerOptions, startDevServer } from "@secrets-action/dev-server";
 import { parseFileCommands } from "../support/env-file.js";
-import { createJob, readActionYaml, readStepLog, repoRoot, runStep } from "../support/github-runner.js";
+import { createJob, readActionYaml, readStepLog, repoRoot, runStep, runnerEnv } from "../support/github-runner.js";
 
 export const PROJECT = { slug: "hardening", id: "3c1d7e2a-5b4f-4e6a-9c8d-7f0e1a2b3c4d" };
 export const CLIENT = { clientId: "hardening-client-id", clientSecret: "hardening-client-secret-4e8b2d6f" };
@@ -319,18 +319,7 @@ export async function runGithubMany(count: number, settings: RunSettings): Promi
     const outputFile = join(job.dir, "github_output_main");
     writeFileSync(outputFile, "");
     const env: Record<string, string> = {
-      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-      HOME: job.dir,
-      GITHUB_ACTIONS: "true",
-      CI: "true",
-      GITHUB_WORKSPACE: job.workspace,
-      GITHUB_ENV: job.envFile,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STATE: job.stateFile,
-      GITHUB_REPOSITORY: "octo-org/app",
-      GITHUB_RUN_ID: "1",
-      RUNNER_TEMP: job.runnerTemp,
-      RUNNER_OS: "Linux",
+      ...runnerEnv(job, outputFile),
       NODE_OPTIONS: `--require ${preload}`,
       HARDENING_TIMES_FILE: join(job.dir, "times.json"),
       ...inputEnv,

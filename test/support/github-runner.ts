@@ -110,23 +110,7 @@ export async function runStep(options: RunStepOptions = {}): Promise<StepResult>
     for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.stateFile, "utf8")))) stateEnv[`STATE_${name}`] = value;
   }
 
-  const env: Record<string, string> = {
-    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-    HOME: job.dir,
-    GITHUB_ACTIONS: "true",
-    CI: "true",
-    GITHUB_WORKSPACE: job.workspace,
-    GITHUB_ENV: job.envFile,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STATE: job.stateFile,
-    GITHUB_REPOSITORY: "octo-org/app",
-    GITHUB_RUN_ID: "1",
-    RUNNER_TEMP: job.runnerTemp,
-    RUNNER_OS: "Linux",
-    ...inputEnv,
-    ...stateEnv,
-    ...options.env,
-  };
+  const env: Record<string, string> = { ...runnerEnv(job, outputFile), ...inputEnv, ...stateEnv, ...options.env };
 
   const logFile = join(job.dir, `log_${step}_${Date.now()}`);
   const fd = openSync(logFile, "w");
@@ -212,4 +196,22 @@ export function readStepLog(raw: string, masker: RunnerMasker = new RunnerMasker
     }
   }
   return { log: logLines.join("\n"), errors, warnings, masks };
+}
+
+/** The variables the GitHub runner gives every step of `job`, with `outputFile` as this step's GITHUB_OUTPUT. */
+export function runnerEnv(job: SimulatedJob, outputFile: string): Record<string, string> {
+  return {
+    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+    HOME: job.dir,
+    GITHUB_ACTIONS: "true",
+    CI: "true",
+    GITHUB_WORKSPACE: job.workspace,
+    GITHUB_ENV: job.envFile,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STATE: job.stateFile,
+    GITHUB_REPOSITORY: "octo-org/app",
+    GITHUB_RUN_ID: "1",
+    RUNNER_TEMP: job.runnerTemp,
+    RUNNER_OS: "Linux",
+  };
 }
