@@ -44,6 +44,15 @@ const scopeFields = (input: Validator): { projectSlug: string; path: string; env
   environmentSlug: requiredString(input, "environmentSlug"),
 });
 
+/** A GET route's folder and the caller's place in its project: the query holds the folder's fields and nothing else. */
+const queryPlace = (ctx: RequestContext, app: App): { place: Place; path: string; environmentSlug: string } => {
+  const auth = identityOf(ctx);
+  const query = new Validator(ctx.query);
+  const { projectSlug, path, environmentSlug } = scopeFields(query);
+  query.done();
+  return { place: placeOf(app, auth, projectSlug, environmentSlug, path), path, environmentSlug };
+};
+
 /** An optional TTL: a non-string is lib/ms's 400, out of range the router's 422. */
 const optionalTtl = (input: Validator, key: string): string | undefined => {
   const raw = input.raw(key);
@@ -162,11 +171,7 @@ const leaseRoutes = (): Route[] => [
     bucket: "read",
     auth: true,
     handler: (ctx, app) => {
-      const auth = identityOf(ctx);
-      const query = new Validator(ctx.query);
-      const { projectSlug, path, environmentSlug } = scopeFields(query);
-      query.done();
-      const place = placeOf(app, auth, projectSlug, environmentSlug, path);
+      const { place } = queryPlace(ctx, app);
       const { lease, secret } = leaseIn(app, leaseFolder(place), ctx.params["leaseId"] ?? "");
       can(place, "lease");
       return json(200, { lease: { ...leaseJson(lease), dynamicSecret: dynamicSecretJson(secret) } });
@@ -257,11 +262,7 @@ const configRoutes = (): Route[] => [
     bucket: "read",
     auth: true,
     handler: (ctx, app) => {
-      const auth = identityOf(ctx);
-      const query = new Validator(ctx.query);
-      const { projectSlug, path, environmentSlug } = scopeFields(query);
-      query.done();
-      const place = placeOf(app, auth, projectSlug, environmentSlug, path);
+      const { place, environmentSlug } = queryPlace(ctx, app);
       const folder = configFolder(place);
       const visible = canDynamic(place.membership, "read-root-credential", environmentSlug) ? app.store.dynamicSecretsIn(folder) : [];
       return json(200, { dynamicSecrets: visible.map((secret) => dynamicSecretJson(secret)) });
@@ -273,12 +274,8 @@ const configRoutes = (): Route[] => [
     bucket: "read",
     auth: true,
     handler: (ctx, app) => {
-      const auth = identityOf(ctx);
-      const query = new Validator(ctx.query);
-      const { projectSlug, path, environmentSlug } = scopeFields(query);
-      query.done();
       const name = ctx.params["name"] ?? "";
-      const place = placeOf(app, auth, projectSlug, environmentSlug, path);
+      const { place, path } = queryPlace(ctx, app);
       const secret = app.store.dynamicSecret(configFolder(place), name);
       // The real message lacks the quote after the name.
       if (!secret) throw notFound(`Dynamic secret with name '${name} in folder '${path}' not found`);
@@ -371,12 +368,8 @@ const configRoutes = (): Route[] => [
     bucket: "read",
     auth: true,
     handler: (ctx, app) => {
-      const auth = identityOf(ctx);
-      const query = new Validator(ctx.query);
-      const { projectSlug, path, environmentSlug } = scopeFields(query);
-      query.done();
       const name = ctx.params["name"] ?? "";
-      const place = placeOf(app, auth, projectSlug, environmentSlug, path);
+      const { place, path } = queryPlace(ctx, app);
       const secret = app.store.dynamicSecret(leaseFolder(place), name);
       if (!secret) throw notFound(`Dynamic secret with name '${name}' in folder with path '${path}' not found`);
       can(place, "lease");
