@@ -268,26 +268,8 @@ const readDynamicSecret = (
   for (const message of inputs ? sqlInputProblems(inputs) : []) reader.problem(`${at}.inputs`, message);
   const metadata = Object.entries(reader.stringMap(obj["metadata"], `${at}.metadata`)).map(([key, value]) => ({ key, value }));
   if (!inputs || !name || !defaultTTL) return;
-  const secret = {
-    id: reader.str(obj["id"], `${at}.id`) ?? randomUUID(),
-    name,
-    version: 1,
-    type: "sql-database" as const,
-    defaultTTL,
-    maxTTL: maxTTL ?? null,
-    folderId: folder.id,
-    projectId: project.id,
-    environment: folder.environment,
-    path: folder.path,
-    status: null,
-    statusDetails: null,
-    usernameTemplate: usernameTemplate ?? null,
-    metadata,
-    inputs,
-    createdAt: now,
-    updatedAt: now,
-  };
-  store.dynamicSecrets.set(secret.id, secret);
+  const id = reader.str(obj["id"], `${at}.id`);
+  store.addDynamicSecret(project.id, folder, { id, name, defaultTTL, maxTTL: maxTTL ?? null, usernameTemplate: usernameTemplate ?? null, metadata, inputs }, now);
 };
 
 const applySecret = (

@@ -541,6 +541,36 @@ export class Store {
     return folder && this.dynamicSecret(folder, name);
   }
 
+  /** Adds a `sql-database` dynamic secret to a folder of `projectId`: version 1, no status, created `now`. */
+  addDynamicSecret(
+    projectId: string,
+    folder: Folder,
+    fields: Pick<DynamicSecret, "name" | "defaultTTL" | "maxTTL" | "usernameTemplate" | "metadata" | "inputs"> & { id?: string | undefined },
+    now: number,
+  ): DynamicSecret {
+    const secret: DynamicSecret = {
+      id: fields.id ?? randomUUID(),
+      name: fields.name,
+      version: 1,
+      type: "sql-database",
+      defaultTTL: fields.defaultTTL,
+      maxTTL: fields.maxTTL,
+      folderId: folder.id,
+      projectId,
+      environment: folder.environment,
+      path: folder.path,
+      status: null,
+      statusDetails: null,
+      usernameTemplate: fields.usernameTemplate,
+      metadata: fields.metadata,
+      inputs: fields.inputs,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.dynamicSecrets.set(secret.id, secret);
+    return secret;
+  }
+
   /** The dynamic secrets of a folder, oldest first. */
   dynamicSecretsIn(folder: Folder): DynamicSecret[] {
     return [...this.dynamicSecrets.values()].filter((secret) => secret.folderId === folder.id);

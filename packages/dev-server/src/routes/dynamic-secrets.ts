@@ -7,7 +7,6 @@ import { removeTrailingSlash, Validator } from "../validation.js";
 import { readSqlInputs, sqlInputProblems, usernameTemplateProblems } from "../dynamic/inputs.js";
 import { dynamicSecretJson, leaseJson } from "../dynamic/shape.js";
 import { ttlRangeIssues } from "../dynamic/ttl.js";
-import { randomUUID } from "node:crypto";
 
 /**
  * Dynamic secrets (`dynamic-secret-router.ts`) and their leases (`dynamic-secret-lease-router.ts`): identity access
@@ -232,27 +231,7 @@ const configRoutes = (): Route[] => [
       await app.dynamicSecrets.provider.validateConnection(inputs).catch((error: unknown) => {
         throw badRequest(error instanceof Error ? error.message : String(error));
       });
-      const now = app.now();
-      const secret: DynamicSecret = {
-        id: randomUUID(),
-        name,
-        version: 1,
-        type: "sql-database",
-        defaultTTL,
-        maxTTL,
-        folderId: folder.id,
-        projectId: place.project.id,
-        environment: environmentSlug,
-        path: folder.path,
-        status: null,
-        statusDetails: null,
-        usernameTemplate: usernameTemplate ?? null,
-        metadata,
-        inputs,
-        createdAt: now,
-        updatedAt: now,
-      };
-      app.store.dynamicSecrets.set(secret.id, secret);
+      const secret = app.store.addDynamicSecret(place.project.id, folder, { name, defaultTTL, maxTTL, usernameTemplate: usernameTemplate ?? null, metadata, inputs }, app.now());
       return json(200, { dynamicSecret: dynamicSecretJson(secret, { inputs: true }) });
     },
   },
