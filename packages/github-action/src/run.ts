@@ -5,6 +5,7 @@
  * revokes it whatever happens next.
  */
 import {
+  type ExportEntry,
   type ExportVariable,
   type FetchSecretsResult,
   type LeasedCredentials,
@@ -149,9 +150,7 @@ async function exportSecrets(
   const types = config.exportTypes;
   const plan = types.has("none")
     ? undefined
-    : planExport(
-        result.secrets.map((secret) => ({ key: secret.key, value: secret.value })),
-        {
+    : planExport(result.secrets, {
           prefix: config.prefix,
           suffix: config.suffix,
           ...invalidNameOptions(config.invalidNames),
@@ -165,16 +164,13 @@ async function exportSecrets(
               : config.file?.format === "json" || config.file?.format === "yaml"
                 ? "file"
                 : "text-file",
-          inputNames: { prefix: "env-prefix", suffix: "env-suffix", normalise: "invalid-names: normalise", allowReserved: "allow-reserved-names", strict: "invalid-names: fail" },
-        },
-      );
+        inputNames: { prefix: "env-prefix", suffix: "env-suffix", normalise: "invalid-names: normalise", allowReserved: "allow-reserved-names", strict: "invalid-names: fail" },
+      });
   for (const warning of plan?.warnings ?? []) runner.warning(warning);
-  const secretVariables: ExportVariable[] = (plan?.entries ?? []).map((entry) => ({ name: entry.name, value: entry.value }));
-  const taken = new Map((plan?.entries ?? []).map((entry) => [entry.name, `secret ${entry.key}`] as const));
-  const credentials = leaseVariables(leased.credentials, taken, platform);
+  const secretVariables: readonly ExportVariable[] = plan?.entries ?? [];
+  const credentials = leaseVariables(leased.credentials, secretOwners(plan?.entries ?? [], leased), platform);
   for (const warning of credentials.warnings) runner.warning(warning);
-  const leaseExports: ExportVariable[] = types.has("none") ? [] : credentials.variables.map(({ name, value }) => ({ name, value }));
-  const variables = [...secretVariables, ...leaseExports];
+  const variables = types.has("none") || credentials.variables.length === 0 ? secretVariables : [...secretVariables, ...credentials.variables];
   const count = types.has("none") ? result.secrets.length : secretVariables.length;
 
   const file = config.file;
@@ -206,6 +202,12 @@ async function exportSecrets(
     runner.info(`Masked ${result.secrets.length} secret${result.secrets.length === 1 ? "" : "s"}${leases}; nothing exported (export-type: none).`);
   }
   return { exported: names, file: file?.path, leases: leased.saved };
+}
+
+/** Which secret set each variable, for the lease credentials' collision check; nothing to check without leases. */
+function secretOwners(entries: readonly ExportEntry[], leased: Leased): Map<string, string> {
+  if (leased.credentials.length === 0) return new Map();
+  return new Map(entries.map((entry) => [entry.name, `secret ${entry.key}`] as const));
 }
 
 /** `lease-id`, `lease-expires-at` and `leases`: not secret, so a later step can renew, inspect or log them. */

@@ -13,8 +13,11 @@ export interface RunnerIo {
 
 const stdoutIo: RunnerIo = { write: (text) => void process.stdout.write(text) };
 
+const NEEDS_ESCAPE = /[%\r\n]/;
+
 /** Escapes command data as the runner expects (`%`, CR, LF). */
 export function escapeData(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 

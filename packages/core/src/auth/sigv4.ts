@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { nodeCrypto } from "../builtins.js";
 
 /** AWS credentials: long-term (AKIA…) or temporary (ASIA… with a session token). */
 export interface AwsCredentials {
@@ -55,8 +55,8 @@ const UNSIGNABLE = new Set([
   "x-amzn-trace-id",
 ]);
 
-const sha256Hex = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
-const hmac = (key: string | Buffer, data: string): Buffer => createHmac("sha256", key).update(data, "utf8").digest();
+const sha256Hex = (data: string | Buffer): string => nodeCrypto().createHash("sha256").update(data).digest("hex");
+const hmac = (key: string | Buffer, data: string): Buffer => nodeCrypto().createHmac("sha256", key).update(data, "utf8").digest();
 
 /** RFC 3986 percent-encoding: everything but A-Z a-z 0-9 - . _ ~. */
 function uriEncode(text: string): string {
@@ -159,7 +159,7 @@ export function signV4(request: SignableRequest, credentials: AwsCredentials, op
   ].join("\n");
   const scope = `${shortDate}/${options.region}/${options.service}/aws4_request`;
   const stringToSign = ["AWS4-HMAC-SHA256", longDate, scope, sha256Hex(canonicalRequest)].join("\n");
-  const signature = createHmac("sha256", signingKey(credentials.secretAccessKey, shortDate, options.region, options.service))
+  const signature = nodeCrypto().createHmac("sha256", signingKey(credentials.secretAccessKey, shortDate, options.region, options.service))
     .update(stringToSign, "utf8")
     .digest("hex");
   const authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;

@@ -32,6 +32,7 @@ export function leaseVariables(
   taken: ReadonlyMap<string, string> = new Map(),
   platform = "linux",
 ): { variables: LeaseVariable[]; warnings: string[] } {
+  if (leases.length === 0) return { variables: [], warnings: [] };
   const fold = (name: string): string => (platform === "win32" ? name.toUpperCase() : name);
   const problems: string[] = [];
   const warnings: string[] = [];

@@ -1,5 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-
+import { nodeCrypto } from "../builtins.js";
 import { SecretsActionError } from "../errors.js";
 
 /** One AES-256-GCM field as the server stores it: ciphertext, 16-byte IV and 16-byte tag, each base64. */
@@ -26,6 +25,7 @@ function keyBytes(key: string, what: string): Buffer {
 
 /** Encrypts UTF-8 text with a 32-hex-character key (`encryptSymmetric128BitHexKeyUTF8`), with a fresh random 16-byte IV. */
 export function encryptWithHexKey(plaintext: string, key: string): EncryptedField {
+  const { createCipheriv, randomBytes } = nodeCrypto();
   const iv = randomBytes(16);
   const cipher = createCipheriv("aes-256-gcm", keyBytes(key, "encrypt"), iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
@@ -55,7 +55,7 @@ export function decryptWithHexKey(field: EncryptedField, key: string, what: stri
   const ciphertext = base64Field(field.ciphertext, "ciphertext", what);
   let plain: Buffer;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", keyBytes(key, what), iv);
+    const decipher = nodeCrypto().createDecipheriv("aes-256-gcm", keyBytes(key, what), iv);
     decipher.setAuthTag(tag);
     plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch (error: unknown) {

@@ -5,11 +5,19 @@ import { parseGithubEnv, writeGithubEnv } from "./github-env.js";
 import { LONG_VALUES, trickyValue, variables } from "./values.test-util.js";
 
 describe("writeGithubEnv", () => {
-  it("writes one heredoc per variable with a fresh ghadelimiter_<uuid> each, all in one string", () => {
-    const text = writeGithubEnv([{ name: "A", value: "1" }, { name: "B", value: "two\nlines" }]);
-    const match = /^A<<(ghadelimiter_[0-9a-f-]{36})\n1\n\1\nB<<(ghadelimiter_[0-9a-f-]{36})\ntwo\nlines\n\2\n$/.exec(text);
+  it("writes one heredoc per variable under a random ghadelimiter_<32 hex digits>, fresh for each call, all in one string", () => {
+    const variables = [{ name: "A", value: "1" }, { name: "B", value: "two\nlines" }];
+    const text = writeGithubEnv(variables);
+    const match = /^A<<(ghadelimiter_[0-9a-f]{32})\n1\n\1\nB<<\1\ntwo\nlines\n\1\n$/.exec(text);
     expect(match).not.toBeNull();
-    expect(match?.[1]).not.toBe(match?.[2]);
+    expect(writeGithubEnv(variables)).not.toBe(text);
+  });
+
+  it("makes the delimiter once per call, after seeing every value", () => {
+    let made = 0;
+    const delimiter = (): string => `D${++made}`;
+    expect(writeGithubEnv([{ name: "A", value: "1" }, { name: "B", value: "2" }, { name: "C", value: "3" }], { delimiter })).toBe("A<<D1\n1\nD1\nB<<D1\n2\nD1\nC<<D1\n3\nD1\n");
+    expect(made).toBe(1);
   });
 
   it("round-trips every value exactly through the runner's parser, on Linux and on Windows", () => {

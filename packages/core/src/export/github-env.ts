@@ -2,11 +2,10 @@
  * GitHub's file commands: the format of `$GITHUB_ENV` and `$GITHUB_OUTPUT`, as @actions/core's file-command.ts
  * writes it and the runner reads it.
  *
- * Each variable is a heredoc with its own random delimiter, `NAME<<ghadelimiter_<uuid>⏎value⏎ghadelimiter_<uuid>⏎`,
- * so a value cannot end its own heredoc or start another variable unless it contains the delimiter, which is
- * refused. All variables go into one string so the adapter appends to the file once.
+ * Each variable is a heredoc, `NAME<<ghadelimiter_<uuid>⏎value⏎ghadelimiter_<uuid>⏎`, with a random delimiter that is
+ * chosen after the values are known and checked against every name and value, so a value cannot end its heredoc or
+ * start another variable. All variables go into one string so the adapter appends to the file once.
  */
-import { randomUUID } from "node:crypto";
 import { ExportError } from "./export-error.js";
 import { checkVariables, type ExportVariable } from "./variable.js";
 
@@ -17,39 +16,53 @@ export interface GithubEnvWriteOptions {
    * in `\r` would lose it: such a value is refused there.
    */
   platform?: string;
-  /** Makes each heredoc's delimiter (default `ghadelimiter_` + a random UUID, as @actions/core does). */
+  /**
+   * Makes the heredoc delimiter of one call (default {@link randomDelimiter}). It is made once per call: a fresh one
+   * per variable adds nothing, since no name or value may contain it anyway.
+   */
   delimiter?: () => string;
 }
 
 /**
- * Write `variables` in the file-command format, one heredoc each with a fresh delimiter, lines ending in `\n`
- * (which the runner reads on every platform). Names may be anything the runner accepts: not empty, no `=`, no
- * `<<`, no line break — so output names such as `db-url` work too.
- * @throws ExportError when a name is malformed or repeated, or a name or value contains its delimiter, a NUL, or
+ * Write `variables` in the file-command format, one heredoc each, lines ending in `\n` (which the runner reads on
+ * every platform). Names may be anything the runner accepts: not empty, no `=`, no `<<`, no line break — so output
+ * names such as `db-url` work too.
+ * @throws ExportError when a name is malformed or repeated, or a name or value contains the delimiter, a NUL, or
  *   (on Windows) ends in a carriage return.
  */
 export function writeGithubEnv(variables: readonly ExportVariable[], options: GithubEnvWriteOptions = {}): string {
   checkVariables(variables, { format: "GITHUB_ENV", envNames: false, noNul: true });
-  const makeDelimiter = options.delimiter ?? (() => `ghadelimiter_${randomUUID()}`);
+  const delimiter = (options.delimiter ?? randomDelimiter)();
+  if (delimiter === "" || /[\r\n]/.test(delimiter)) throw new ExportError(["GITHUB_ENV: the heredoc delimiter must be one non-empty line"]);
   const problems: string[] = [];
-  const parts: string[] = [];
+  let text = "";
   for (const { name, value } of variables) {
-    const shown = JSON.stringify(name);
+    const shown = (): string => JSON.stringify(name);
     if (/[=\r\n]|<</.test(name)) {
-      problems.push(`GITHUB_ENV: the name ${shown} contains =, << or a line break, which the runner would misread`);
+      problems.push(`GITHUB_ENV: the name ${shown()} contains =, << or a line break, which the runner would misread`);
       continue;
     }
-    const delimiter = makeDelimiter();
-    if (delimiter === "" || /[\r\n]/.test(delimiter)) throw new ExportError(["GITHUB_ENV: the heredoc delimiter must be one non-empty line"]);
-    if (name.includes(delimiter)) problems.push(`GITHUB_ENV: the name ${shown} contains its heredoc delimiter`);
-    if (value.includes(delimiter)) problems.push(`GITHUB_ENV: the value of ${shown} contains its heredoc delimiter`);
+    if (name.includes(delimiter)) problems.push(`GITHUB_ENV: the name ${shown()} contains its heredoc delimiter`);
+    if (value.includes(delimiter)) problems.push(`GITHUB_ENV: the value of ${shown()} contains its heredoc delimiter`);
     if (options.platform === "win32" && value.endsWith("\r")) {
-      problems.push(`GITHUB_ENV: the value of ${shown} ends in a carriage return, which the Windows runner drops`);
+      problems.push(`GITHUB_ENV: the value of ${shown()} ends in a carriage return, which the Windows runner drops`);
     }
-    parts.push(`${name}<<${delimiter}\n${value}\n${delimiter}\n`);
+    text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
   }
   if (problems.length > 0) throw new ExportError(problems);
-  return parts.join("");
+  return text;
+}
+
+/**
+ * `ghadelimiter_` and 32 random hex digits, like @actions/core's `ghadelimiter_<uuid>`. Math.random is enough: a
+ * delimiter only has to be absent from every name and value, writeGithubEnv checks exactly that, and it is drawn after
+ * the values arrived, so none can have been written to contain it. (Loading node:crypto for it would cost every run
+ * ~2 ms.)
+ */
+export function randomDelimiter(): string {
+  let hex = "";
+  while (hex.length < 32) hex += Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, "0");
+  return `ghadelimiter_${hex}`;
 }
 
 /** Options for {@link parseGithubEnv}. */

@@ -110,6 +110,8 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
   const renamed: string[] = [];
   const candidates: ExportEntry[] = [];
   const allowed = new Set(windows ? allowReserved.map((name) => name.toUpperCase()) : allowReserved);
+  const nameCase = options.nameCase ?? "preserve";
+  const reservedOptions = { platform };
 
   for (const secret of secrets) {
     const { key, value } = secret;
@@ -117,7 +119,7 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
       skipped.push({ key, reason: "the key is empty" });
       continue;
     }
-    let name = prefix + applyCase(key, options.nameCase ?? "preserve") + suffix;
+    let name = prefix + applyCase(key, nameCase) + suffix;
     const invalid = invalidEnvNameReason(name);
     if (invalid !== undefined) {
       const normalised = normaliseEnvName(name);
@@ -136,7 +138,7 @@ export function planExport(secrets: readonly ExportSecret[], options: PlanExport
       refusedValues.push({ key, reason: unexportable });
       continue;
     }
-    const reserved = reservedNameReason(name, { platform });
+    const reserved = reservedNameReason(name, reservedOptions);
     if (reserved !== undefined && !allowed.has(windows ? name.toUpperCase() : name)) {
       refused.push({ key, reason: `${name} is reserved: ${reserved}` });
       refusedNames.push({ key, reason: `${name} is reserved: ${reserved}` });
@@ -231,7 +233,8 @@ function valueProblem(name: string, value: string, platform: string, destination
   if (destination === "file") return undefined;
   if (destination === "text-file") return value.includes("\0") ? "its value contains a NUL character, which a dotenv or shell file cannot hold" : undefined;
   if (value.includes("\0")) return "its value contains a NUL character, which no environment variable can hold";
-  if (platform === "linux") {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most values are far below the limit without counting their bytes.
+  if (platform === "linux" && (name.length + value.length) * 3 + 2 > LINUX_MAX_VARIABLE_BYTES) {
     const bytes = Buffer.byteLength(name) + 1 + Buffer.byteLength(value) + 1;
     if (bytes > LINUX_MAX_VARIABLE_BYTES) {
       return `its value is ${Math.ceil(bytes / 1024)} KiB; Linux refuses to start any program with a variable over 128 KiB, so every later step would fail`;
@@ -247,18 +250,28 @@ function resolveCollisions(
   candidates: readonly ExportEntry[],
   windows: boolean,
 ): { entries: ExportEntry[]; collisions: string[] } {
-  const byName = new Map<string, ExportEntry[]>();
+  // Each name's first entry, and for the few names set more than once, every distinct entry (same key and value
+  // twice is one entry). Input order is kept: thousands of names go through here, almost none twice.
+  const slotOf = (entry: ExportEntry): string => (windows ? entry.name.toUpperCase() : entry.name);
+  const first = new Map<string, ExportEntry>();
+  const groups = new Map<string, ExportEntry[]>();
   for (const entry of candidates) {
-    const slot = windows ? entry.name.toUpperCase() : entry.name;
-    const group = byName.get(slot);
-    if (group === undefined) byName.set(slot, [entry]);
-    else if (!group.some((other) => other.key === entry.key && other.value === entry.value)) group.push(entry);
+    const slot = slotOf(entry);
+    const earlier = first.get(slot);
+    if (earlier === undefined) {
+      first.set(slot, entry);
+      continue;
+    }
+    const group = groups.get(slot) ?? [earlier];
+    if (!group.some((other) => other.key === entry.key && other.value === entry.value)) group.push(entry);
+    groups.set(slot, group);
   }
   const collisions: string[] = [];
-  const clashing = new Set<ExportEntry>();
-  for (const group of byName.values()) {
-    if (group.length < 2) continue;
-    for (const entry of group) clashing.add(entry);
+  const clashing = new Set<string>();
+  for (const slot of first.keys()) {
+    const group = groups.get(slot);
+    if (group === undefined || group.length < 2) continue;
+    clashing.add(slot);
     const keys = [...new Set(group.map((entry) => entry.key))];
     const names = [...new Set(group.map((entry) => entry.name))];
     if (keys.length === 1) {
@@ -269,19 +282,10 @@ function resolveCollisions(
       collisions.push(`${keys.map(quote).join(" and ")} would be exported as ${names.join(" and ")}, which are one variable on Windows`);
     }
   }
-  const seen = new Set<ExportEntry>();
-  const entries: ExportEntry[] = [];
-  for (const group of byName.values()) {
-    for (const entry of group) {
-      if (!clashing.has(entry) && !seen.has(entry)) {
-        seen.add(entry);
-        entries.push(entry);
-      }
-    }
-  }
-  // Map iteration follows first appearance; restore the input order exactly.
-  const order = new Map(candidates.map((entry, index) => [entry, index] as const));
-  entries.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  const entries = candidates.filter((entry) => {
+    const slot = slotOf(entry);
+    return first.get(slot) === entry && !clashing.has(slot);
+  });
   return { entries, collisions };
 }
 

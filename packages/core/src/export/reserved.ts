@@ -68,6 +68,11 @@ export const RESERVED_NAMES: readonly ReservedName[] = [
   prefix("CIRCLE_", "CircleCI sets it"),
 ];
 
+// Checked once per exported name, thousands of times in a large project: one lookup and one expression.
+const EXACT_REASONS = new Map(RESERVED_NAMES.filter((rule) => !rule.prefix).map((rule) => [rule.name, rule.reason] as const));
+const PREFIX_RULES = RESERVED_NAMES.filter((rule) => rule.prefix);
+const ANY_PREFIX = new RegExp(`^(?:${PREFIX_RULES.map((rule) => rule.name).join("|")})`);
+
 /** Options for {@link reservedNameReason}. */
 export interface ReservedNameOptions {
   /**
@@ -82,11 +87,9 @@ export interface ReservedNameOptions {
  * exactly on Linux and macOS (where `path` is a different variable from `PATH`), ignoring case on Windows.
  */
 export function reservedNameReason(name: string, options: ReservedNameOptions = {}): string | undefined {
-  const fold = options.platform === "win32";
-  const candidate = fold ? name.toUpperCase() : name;
-  for (const rule of RESERVED_NAMES) {
-    const matches = rule.prefix ? candidate.startsWith(rule.name) : candidate === rule.name;
-    if (matches) return rule.reason;
-  }
-  return undefined;
+  const candidate = options.platform === "win32" ? name.toUpperCase() : name;
+  const exactReason = EXACT_REASONS.get(candidate);
+  if (exactReason !== undefined) return exactReason;
+  if (!ANY_PREFIX.test(candidate)) return undefined;
+  return PREFIX_RULES.find((rule) => candidate.startsWith(rule.name))?.reason;
 }

@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { nodeCrypto, nodeFsPromises } from "../builtins.js";
 import { SecretsActionError } from "../errors.js";
 
 /** An open file, as much of node's FileHandle as writeSecretFile uses. */
@@ -19,7 +18,10 @@ export interface SecretFileSystem {
   unlink(path: string): Promise<void>;
 }
 
-const nodeFileSystem: SecretFileSystem = { mkdir, open, rename, unlink };
+function nodeFileSystem(): SecretFileSystem {
+  const { mkdir, open, rename, unlink } = nodeFsPromises();
+  return { mkdir, open, rename, unlink };
+}
 
 /**
  * Write `content` to `path` readable by the owner only (mode 0600), replacing any file there, creating missing parent
@@ -35,10 +37,10 @@ const nodeFileSystem: SecretFileSystem = { mkdir, open, rename, unlink };
 export async function writeSecretFile(
   path: string,
   content: string | Uint8Array,
-  fs: SecretFileSystem = nodeFileSystem,
+  fs: SecretFileSystem = nodeFileSystem(),
 ): Promise<void> {
   const directory = dirname(path);
-  const temp = join(directory, `.${basename(path)}.${randomBytes(8).toString("hex")}.tmp`);
+  const temp = join(directory, `.${basename(path)}.${nodeCrypto().randomBytes(8).toString("hex")}.tmp`);
   let step = "create its directory";
   let created = false;
   try {

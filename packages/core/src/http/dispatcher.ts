@@ -1,6 +1,5 @@
-import { X509Certificate } from "node:crypto";
-import * as tls from "node:tls";
 import { Agent, type Dispatcher, ProxyAgent } from "./undici.js";
+import { nodeCrypto, nodeTls } from "../builtins.js";
 import { ConfigError } from "../errors.js";
 import { proxyFor, type ProxyOptions } from "./proxy.js";
 
@@ -31,7 +30,7 @@ export function parseCaBundle(pem: string, inputName = "ca-certificate"): string
   }
   blocks.forEach((block, index) => {
     try {
-      new X509Certificate(block);
+      new (nodeCrypto().X509Certificate)(block);
     } catch {
       throw new ConfigError([`${inputName}: certificate ${index + 1} of ${blocks.length} cannot be read. Check the PEM text is complete.`]);
     }
@@ -44,6 +43,7 @@ export function parseCaBundle(pem: string, inputName = "ca-certificate"): string
  * plain `ca` option would otherwise drop; older Nodes only expose the bundled roots.
  */
 function defaultCertificates(): readonly string[] {
+  const tls = nodeTls();
   const get = (tls as { getCACertificates?: (type?: string) => string[] }).getCACertificates;
   return typeof get === "function" ? get("default") : tls.rootCertificates;
 }

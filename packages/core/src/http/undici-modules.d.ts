@@ -11,13 +11,16 @@ declare module "undici/lib/dispatcher/proxy-agent.js" {
   export default ProxyAgentClass;
 }
 
-declare module "undici/lib/api/index.js" {
+declare module "undici/lib/api/api-request.js" {
   import type { Dispatcher } from "undici";
-  const api: {
-    request: Dispatcher["request"];
-    connect: Dispatcher["connect"];
-  };
-  export default api;
+  const request: Dispatcher["request"];
+  export default request;
+}
+
+declare module "undici/lib/api/api-connect.js" {
+  import type { Dispatcher } from "undici";
+  const connect: Dispatcher["connect"];
+  export default connect;
 }
 
 declare module "undici/lib/dispatcher/dispatcher.js" {

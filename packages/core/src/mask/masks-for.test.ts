@@ -28,6 +28,20 @@ describe("masksFor", () => {
   it("counts characters, not UTF-16 units: five emoji are too short", () => {
     expect(masksFor("K", "😀😀😀😀😀").masks).toEqual([]);
     expect(masksFor("K", "😀😀😀😀😀😀").masks).toEqual(["😀😀😀😀😀😀"]);
+    // Between n and 2n UTF-16 units the length alone cannot tell: 3 code points in 5 units, 4 in 6.
+    expect(masksFor("K", "a😀😀", { minLength: 4 }).masks).toEqual([]);
+    expect(masksFor("K", "ab😀😀", { minLength: 4 }).masks).toEqual(["ab😀😀"]);
+  });
+
+  it("masks a one-line value without surrounding space as itself alone, whatever its length in code points", () => {
+    const line = fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }).filter((text) => text.trim() === text && !/[\r\n]/.test(text) && !/^[[{]/.test(text));
+    fc.assert(
+      fc.property(line, fc.integer({ min: 1, max: 12 }), (text, minLength) => {
+        const long = [...text].length >= minLength;
+        expect(masksFor("K", text, { minLength }).masks).toEqual(long ? [text] : []);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("masks the value and its trimmed form when it has surrounding whitespace", () => {

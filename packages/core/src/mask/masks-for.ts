@@ -45,10 +45,16 @@ export function masksFor(key: string, value: string, options: MaskOptions = {}):
   if (!Number.isInteger(minLength) || minLength < 1) {
     throw new ConfigError([`minLength: ${String(minLength)} is not a whole number of at least 1. The default is ${DEFAULT_MASK_MIN_LENGTH}.`]);
   }
+  const trimmed = value.trim();
+  if (trimmed === "") return { masks: [], warnings: [] };
+  // Most values are one line without surrounding space that is not JSON: the value is its only mask. Thousands of
+  // secrets take this path, so it allocates nothing but the result.
+  if (trimmed.length === value.length && !LINE_BREAK.test(value) && !JSON_START.test(value) && hasAtLeast(value, minLength)) {
+    return { masks: [value], warnings: [] };
+  }
   const masks = new Set<string>();
   const shown = JSON.stringify(key);
-  if (value.trim() === "") return { masks: [], warnings: [] };
-  if (characters(value.trim()) < minLength) {
+  if (!hasAtLeast(trimmed, minLength)) {
     return {
       masks: [],
       warnings: [
@@ -72,17 +78,16 @@ export function masksFor(key: string, value: string, options: MaskOptions = {}):
 function collect(text: string, minLength: number, masks: Set<string>, depth: number): number {
   const trimmed = text.trim();
   if (trimmed === "") return 0;
-  if (characters(trimmed) < minLength) return 1;
+  if (!hasAtLeast(trimmed, minLength)) return 1;
   masks.add(text);
   masks.add(trimmed);
   let short = 0;
   const leaves = depth < MAX_JSON_DEPTH ? jsonLeaves(trimmed) : undefined;
-  const lines = trimmed.split(/\r\n|\r|\n/);
-  if (lines.length > 1) {
-    for (const line of lines) {
+  if (LINE_BREAK.test(trimmed)) {
+    for (const line of trimmed.split(/\r\n|\r|\n/)) {
       const lineTrimmed = line.trim();
       if (lineTrimmed === "") continue;
-      if (characters(lineTrimmed) >= minLength) masks.add(lineTrimmed);
+      if (hasAtLeast(lineTrimmed, minLength)) masks.add(lineTrimmed);
       // Lines of a JSON document are mostly punctuation: its fields are counted below instead.
       else if (leaves === undefined) short++;
     }
@@ -94,9 +99,18 @@ function collect(text: string, minLength: number, masks: Set<string>, depth: num
   return short;
 }
 
-/** Length in Unicode code points, so an emoji counts once. */
-function characters(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
+const LINE_BREAK = /[\r\n]/;
+/** What jsonLeaves looks at first: only an object or an array has leaves. */
+const JSON_START = /^\s*[[{]/;
+
+/**
+ * Whether `text` has at least `n` Unicode code points, so an emoji counts once. A code point is one or two UTF-16
+ * units, so the length alone decides unless it lies between n and 2n.
+ */
+function hasAtLeast(text: string, n: number): boolean {
+  if (text.length < n) return false;
+  if (text.length >= 2 * n) return true;
+  let count = 0;
+  for (const _ of text) if (++count >= n) return true;
+  return false;
 }

@@ -78,7 +78,9 @@ export async function fetchSecrets(client: SecretsClient, options: FetchSecretsO
 
   const result = new Map<string, { secret: MergedSecret; layer: string }>();
   const overrides: Override[] = [];
-  for (const layer of layers) {
+  // One folder (the usual case) has nothing to layer: its merged secrets are the result, in order.
+  const only = layers.length === 1 ? layers[0] : undefined;
+  for (const layer of only ? [] : layers) {
     for (const secret of layer.secrets) {
       const previous = result.get(secret.key);
       if (previous) overrides.push({ key: secret.key, from: previous.layer, to: layer.path });
@@ -90,9 +92,10 @@ export async function fetchSecrets(client: SecretsClient, options: FetchSecretsO
     warnings.push(`secret-path: ${overrides.length} key(s) set by more than one path, the later path kept: ${described}`);
   }
 
-  let secrets = [...result.values()].map((entry) => entry.secret);
+  let secrets = only ? only.secrets : [...result.values()].map((entry) => entry.secret);
   if (names) {
-    const missing = names.filter((name) => !result.has(name));
+    const found = only ? new Set(secrets.map((secret) => secret.key)) : result;
+    const missing = names.filter((name) => !found.has(name));
     if (missing.length > 0) {
       throw new SecretsActionError("API", `secret not found: ${missing.join(", ")} in environment ${options.environment}, path ${paths.join(", ")}`, {
         hint: "check the secret names, the environment and the path (names are case-sensitive)",

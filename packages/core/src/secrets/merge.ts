@@ -43,16 +43,28 @@ function depthThenName(a: string, b: string): number {
  * first, the first key seen winning — and resolves recursive collisions by `rule`.
  */
 export function mergeListing(listing: SecretListing, rule: CollisionRule = "deepest"): MergeResult {
-  const byKey = new Map<string, SecretRecord[]>();
+  // Keys are almost always found once: only the others get a list of every folder they are in.
+  const first = new Map<string, SecretRecord>();
+  const repeated = new Map<string, SecretRecord[]>();
   for (const secret of listing.secrets) {
-    const found = byKey.get(secret.key);
-    if (found) found.push(secret);
-    else byKey.set(secret.key, [secret]);
+    const earlier = first.get(secret.key);
+    if (earlier === undefined) {
+      first.set(secret.key, secret);
+      continue;
+    }
+    const all = repeated.get(secret.key);
+    if (all === undefined) repeated.set(secret.key, [earlier, secret]);
+    else all.push(secret);
   }
 
   const merged = new Map<string, MergedSecret>();
   const collisions: Collision[] = [];
-  for (const [key, candidates] of byKey) {
+  for (const [key, only] of first) {
+    const candidates = repeated.get(key);
+    if (candidates === undefined) {
+      merged.set(key, { key, value: only.value, path: only.path, environment: only.environment, source: "folder" });
+      continue;
+    }
     const paths = [...new Set(candidates.map((secret) => secret.path))].sort(depthThenName);
     const chosenPath = paths[paths.length - 1] ?? "/";
     const inChosen = candidates.filter((secret) => secret.path === chosenPath);
