@@ -13,7 +13,7 @@ import {
   errorMessage,
   describeLease,
   leaseVariables,
-  masksFor,
+  masksForAll,
   parseLeaseRequests,
   revokeRecordedLease,
 } from "@secrets-action/core";
@@ -98,12 +98,11 @@ export async function leaseWith(
     }
     const { variables, warnings } = leaseVariables(credentials, options.taken, options.platform ?? context.platform ?? process.platform);
     for (const warning of warnings) context.log.warn(warning);
-    const sensitive: string[] = [];
-    const short: string[] = [];
-    for (const variable of variables) {
-      sensitive.push(variable.value);
-      if (masksFor(variable.name, variable.value, { minLength: options.maskMinLength }).warnings.length > 0) short.push(variable.name);
-    }
+    const sensitive = variables.map((variable) => variable.value);
+    const { short } = masksForAll(
+      variables.map((variable) => ({ key: variable.name, value: variable.value })),
+      { minLength: options.maskMinLength },
+    );
     return { records, variables, sensitive, short };
   }
 }

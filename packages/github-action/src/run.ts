@@ -15,7 +15,7 @@ import {
   describeLease,
   leaseVariables,
   fetchFor,
-  masksFor,
+  masksForAll,
   invalidNameOptions,
   planExport,
   writeDotenv,
@@ -122,14 +122,8 @@ async function leaseAll(session: Session, config: ActionConfig, state: CleanupSt
 
 /** Registers every mask of every value before any export or log line could contain one. */
 function maskSecrets(secrets: ReadonlyArray<{ key: string; value: string }>, config: ActionConfig, runner: Runner): void {
-  const short: string[] = [];
-  const all: string[] = [];
-  for (const secret of secrets) {
-    const { masks, warnings } = masksFor(secret.key, secret.value, { minLength: config.maskMinLength });
-    all.push(...masks);
-    if (warnings.length > 0) short.push(secret.key);
-  }
-  runner.maskAll(all);
+  const { masks, short } = masksForAll(secrets, { minLength: config.maskMinLength });
+  runner.maskAll(masks);
   if (short.length > 0) {
     runner.warning(
       `${short.length} secret value${short.length === 1 ? " is" : "s are"} (or contain lines or fields) shorter than mask-min-length ${config.maskMinLength} and are not masked in the log: ${short.join(", ")}. Lower mask-min-length to mask them.`,

@@ -2,7 +2,7 @@
  * `run`: fetch the secrets, start the command with them in its environment, and pass its output on redacted. For CIs
  * that cannot mask values produced at run time (GitLab, CircleCI), this is how a secret stays out of the log.
  */
-import { masksFor } from "@secrets-action/core";
+import { masksForAll } from "@secrets-action/core";
 import { type CommandContext, defineCommand } from "../command.js";
 import { type FetchConfig, exportInputNames, readFetchConfig } from "../fetch-config.js";
 import { type LeasePlan, readLeasePlan, revokeOwnLeases } from "../leases.js";
@@ -72,7 +72,7 @@ export const runCommand = defineCommand<RunPlan>({
 async function runWith(plan: RunPlan, context: CommandContext, loaded: LoadedSecrets): Promise<number> {
   const { log, conventions } = context;
   const short = [
-    ...loaded.secrets.filter((secret) => masksFor(secret.key, secret.value, { minLength: plan.config.maskMinLength }).warnings.length > 0).map((secret) => secret.key),
+    ...masksForAll(loaded.secrets, { minLength: plan.config.maskMinLength }).short,
     ...(loaded.leased?.short ?? []),
   ];
   if (short.length > 0) {

@@ -266,6 +266,7 @@ function resolveCollisions(
     if (!group.some((other) => other.key === entry.key && other.value === entry.value)) group.push(entry);
     groups.set(slot, group);
   }
+  if (groups.size === 0) return { entries: [...candidates], collisions: [] };
   const collisions: string[] = [];
   const clashing = new Set<string>();
   for (const slot of first.keys()) {

@@ -1,4 +1,4 @@
-export { DEFAULT_MASK_MIN_LENGTH, masksFor, type MaskOptions, type Masks } from "./masks-for.js";
+export { type AllMasks, DEFAULT_MASK_MIN_LENGTH, masksFor, masksForAll, type MaskOptions, type Masks } from "./masks-for.js";
 export { encodedForms } from "./encoded-forms.js";
 export { jsonLeaves, type JsonLeaves } from "./json-leaves.js";
 export { redactionPatterns, type RedactionPatternOptions } from "./redaction-patterns.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isSecretsActionError } from "../errors.js";
-import { DEFAULT_MASK_MIN_LENGTH, masksFor } from "./masks-for.js";
+import { DEFAULT_MASK_MIN_LENGTH, masksFor, masksForAll } from "./masks-for.js";
 
 describe("masksFor", () => {
   it("masks a value as it is", () => {
@@ -119,5 +119,25 @@ describe("masksFor", () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe("masksForAll", () => {
+  it("is masksFor of each secret, in order, with the keys it warns about", () => {
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("hunter22", "  padded secret ", "a\nsecond line", '{"password":"swordfish"}', "😀😀😀😀😀"));
+    fc.assert(
+      fc.property(fc.array(fc.record({ key: fc.string({ minLength: 1, maxLength: 8 }), value }), { maxLength: 12 }), fc.integer({ min: 1, max: 8 }), (secrets, minLength) => {
+        const each = secrets.map((secret) => masksFor(secret.key, secret.value, { minLength }));
+        expect(masksForAll(secrets, { minLength })).toEqual({
+          masks: each.flatMap((result) => result.masks),
+          short: secrets.filter((_, index) => (each[index]?.warnings.length ?? 0) > 0).map((secret) => secret.key),
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("refuses a nonsensical minimum length even with nothing to mask", () => {
+    expect(() => masksForAll([], { minLength: 0 })).toThrow(/minLength: 0 is not a whole number of at least 1/);
   });
 });

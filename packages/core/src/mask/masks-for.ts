@@ -41,17 +41,11 @@ const MAX_JSON_DEPTH = 3;
  * @throws ConfigError when `minLength` is not a whole number of at least 1.
  */
 export function masksFor(key: string, value: string, options: MaskOptions = {}): Masks {
-  const minLength = options.minLength ?? DEFAULT_MASK_MIN_LENGTH;
-  if (!Number.isInteger(minLength) || minLength < 1) {
-    throw new ConfigError([`minLength: ${String(minLength)} is not a whole number of at least 1. The default is ${DEFAULT_MASK_MIN_LENGTH}.`]);
-  }
+  const minLength = minLengthOf(options);
+  // Most values are one line without surrounding space that is not JSON: the value is its only mask.
+  if (isPlainLine(value, minLength)) return { masks: [value], warnings: [] };
   const trimmed = value.trim();
   if (trimmed === "") return { masks: [], warnings: [] };
-  // Most values are one line without surrounding space that is not JSON: the value is its only mask. Thousands of
-  // secrets take this path, so it allocates nothing but the result.
-  if (trimmed.length === value.length && !LINE_BREAK.test(value) && !JSON_START.test(value) && hasAtLeast(value, minLength)) {
-    return { masks: [value], warnings: [] };
-  }
   const masks = new Set<string>();
   const shown = JSON.stringify(key);
   if (!hasAtLeast(trimmed, minLength)) {
@@ -72,6 +66,48 @@ export function masksFor(key: string, value: string, options: MaskOptions = {}):
     );
   }
   return { masks: [...masks].sort((a, b) => b.length - a.length), warnings };
+}
+
+/** The masks of many secrets together, as a front door registers them. */
+export interface AllMasks {
+  /** Every secret's masks, one secret after another (each secret's longest first); may repeat across secrets. */
+  readonly masks: string[];
+  /** The keys of the secrets that {@link masksFor} warns about (a value or part of one too short to mask). */
+  readonly short: string[];
+}
+
+/**
+ * {@link masksFor} over many secrets, collected into one list: what a front door registers before it prints or
+ * exports anything. Thousands of secrets are one pass, with no result object per one-line value.
+ * @throws ConfigError when `minLength` is not a whole number of at least 1.
+ */
+export function masksForAll(secrets: Iterable<{ readonly key: string; readonly value: string }>, options: MaskOptions = {}): AllMasks {
+  const minLength = minLengthOf(options);
+  const masks: string[] = [];
+  const short: string[] = [];
+  for (const { key, value } of secrets) {
+    if (isPlainLine(value, minLength)) {
+      masks.push(value);
+      continue;
+    }
+    const one = masksFor(key, value, options);
+    for (const mask of one.masks) masks.push(mask);
+    if (one.warnings.length > 0) short.push(key);
+  }
+  return { masks, short };
+}
+
+function minLengthOf(options: MaskOptions): number {
+  const minLength = options.minLength ?? DEFAULT_MASK_MIN_LENGTH;
+  if (!Number.isInteger(minLength) || minLength < 1) {
+    throw new ConfigError([`minLength: ${String(minLength)} is not a whole number of at least 1. The default is ${DEFAULT_MASK_MIN_LENGTH}.`]);
+  }
+  return minLength;
+}
+
+/** A one-line value without surrounding space that is not JSON and is long enough: its only mask is itself. */
+function isPlainLine(value: string, minLength: number): boolean {
+  return value.trim().length === value.length && !LINE_BREAK.test(value) && !JSON_START.test(value) && hasAtLeast(value, minLength);
 }
 
 /** Add the masks of `text` to `masks`; return how many of its non-blank parts were too short to mask. */

@@ -36,6 +36,9 @@ describe("mergeListing", () => {
     const result = mergeListing(listing([secret("DB", "deep", "/app/db"), secret("DB", "root", "/"), secret("DB", "mid", "/app"), secret("OK", "1", "/app")]));
     expect(result.secrets.find((s) => s.key === "DB")).toMatchObject({ value: "deep", path: "/app/db" });
     expect(result.collisions).toEqual([{ key: "DB", paths: ["/", "/app", "/app/db"], chosen: "/app/db" }]);
+    // Whichever folder the server lists first.
+    const rootFirst = mergeListing(listing([secret("DB", "root", "/"), secret("DB", "deep", "/app/db")]));
+    expect(rootFirst.secrets).toMatchObject([{ key: "DB", value: "deep", path: "/app/db" }]);
   });
 
   it("breaks a tie between folders of the same depth by the path that sorts last", () => {

@@ -57,22 +57,21 @@ export function mergeListing(listing: SecretListing, rule: CollisionRule = "deep
     else all.push(secret);
   }
 
-  const merged = new Map<string, MergedSecret>();
+  const secrets: MergedSecret[] = [];
   const collisions: Collision[] = [];
   for (const [key, only] of first) {
     const candidates = repeated.get(key);
     if (candidates === undefined) {
-      merged.set(key, { key, value: only.value, path: only.path, environment: only.environment, source: "folder" });
+      secrets.push({ key, value: only.value, path: only.path, environment: only.environment, source: "folder" });
       continue;
     }
     const paths = [...new Set(candidates.map((secret) => secret.path))].sort(depthThenName);
     const chosenPath = paths[paths.length - 1] ?? "/";
     const inChosen = candidates.filter((secret) => secret.path === chosenPath);
     // A user's personal override of a shared secret in the same folder wins and is not a collision.
-    const winner = inChosen.find((secret) => secret.type === "personal") ?? inChosen[0];
-    if (!winner) continue;
+    const winner = inChosen.find((secret) => secret.type === "personal") ?? inChosen[0] ?? only;
     if (paths.length > 1) collisions.push({ key, paths: [...paths].sort(), chosen: chosenPath });
-    merged.set(key, { key, value: winner.value, path: winner.path, environment: winner.environment, source: "folder" });
+    secrets.push({ key, value: winner.value, path: winner.path, environment: winner.environment, source: "folder" });
   }
 
   if (rule === "fail" && collisions.length > 0) {
@@ -81,14 +80,16 @@ export function mergeListing(listing: SecretListing, rule: CollisionRule = "deep
     });
   }
 
+  const imported = new Set<string>();
   for (let index = listing.imports.length - 1; index >= 0; index--) {
     const folder = listing.imports[index];
     for (const secret of folder?.secrets ?? []) {
-      if (merged.has(secret.key)) continue;
-      merged.set(secret.key, { key: secret.key, value: secret.value, path: secret.path, environment: secret.environment, source: "import" });
+      if (first.has(secret.key) || imported.has(secret.key)) continue;
+      imported.add(secret.key);
+      secrets.push({ key: secret.key, value: secret.value, path: secret.path, environment: secret.environment, source: "import" });
     }
   }
-  return { secrets: [...merged.values()], collisions };
+  return { secrets, collisions };
 }
 
 /** `KEY (/a, /b → /b)` for each collision: names and folders, never values. */

@@ -31,9 +31,9 @@ export function parseSecret(raw: unknown, endpoint: string, fallbackPath: string
       hint: "grant the identity permission to read secret values in this environment and path",
     });
   }
-  const tags = Array.isArray(raw["tags"])
-    ? raw["tags"].flatMap((tag) => (isObject(tag) && typeof tag["slug"] === "string" ? [tag["slug"]] : []))
-    : [];
+  const rawTags = raw["tags"];
+  const tags: string[] = [];
+  if (Array.isArray(rawTags)) for (const tag of rawTags) if (isObject(tag) && typeof tag["slug"] === "string") tags.push(tag["slug"]);
   return {
     id: text(raw["id"]) || text(raw["_id"]),
     key,
