@@ -13,11 +13,10 @@ export interface RunnerIo {
 
 const stdoutIo: RunnerIo = { write: (text) => void process.stdout.write(text) };
 
-const NEEDS_ESCAPE = /[%\r\n]/;
-
 /** Escapes command data as the runner expects (`%`, CR, LF). */
 export function escapeData(value: string): string {
-  if (!NEEDS_ESCAPE.test(value)) return value;
+  // indexOf, not a regular expression: this runs once per mask, thousands of times in a large project.
+  if (value.indexOf("%") < 0 && value.indexOf("\r") < 0 && value.indexOf("\n") < 0) return value;
   return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 
@@ -34,9 +33,12 @@ export class Runner {
   }
 
   /** Registers many values in one write (thousands of secrets would otherwise cost a system call each). */
-  maskAll(values: Iterable<string>): void {
+  maskAll(values: readonly string[]): void {
     let text = "";
-    for (const value of values) if (value.trim() !== "") text += `::add-mask::${escapeData(value)}\n`;
+    for (let index = 0; index < values.length; index++) {
+      const value = values[index] as string;
+      if (value.trim() !== "") text += `::add-mask::${escapeData(value)}\n`;
+    }
     if (text !== "") this.io.write(text);
   }
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { invalidEnvNameReason, isValidEnvName, normaliseEnvName } from "./names.js";
+import { ENV_NAME_PATTERN, invalidEnvNameReason, isValidEnvName, normaliseEnvName } from "./names.js";
 
 describe("environment names", () => {
   it("accepts POSIX names and rejects the ones users trip over", () => {
@@ -8,6 +8,17 @@ describe("environment names", () => {
     for (const name of ["my-key", "dotted.key", "1LEADING", "with space", "", "é", "A=B", "line\nbreak"]) {
       expect(isValidEnvName(name)).toBe(false);
     }
+  });
+
+  it("decides exactly as ENV_NAME_PATTERN does", () => {
+    const name = fc.oneof(fc.string({ maxLength: 12 }), fc.stringMatching(/^[A-Za-z0-9_]{0,8}$/), fc.string({ unit: "binary", maxLength: 6 }));
+    fc.assert(
+      fc.property(name, (text) => {
+        expect(isValidEnvName(text)).toBe(ENV_NAME_PATTERN.test(text));
+      }),
+      { numRuns: 1000 },
+    );
+    for (const edge of ["@", "[", "`", "{", "/", ":", "0", "9", "Z", "a", "z", "_"]) expect(isValidEnvName(edge)).toBe(ENV_NAME_PATTERN.test(edge));
   });
 
   it("says what is wrong with a name, showing the offending characters", () => {

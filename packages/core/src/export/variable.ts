@@ -26,18 +26,18 @@ export interface FormatLimits {
 export function checkVariables(variables: readonly ExportVariable[], limits: FormatLimits): void {
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const { name, value } of variables) {
-    // Only stringified when a problem is reported: this loop runs over every exported secret.
-    const shown = (): string => JSON.stringify(name);
+  // Indexed: once per variable, in code V8 has not optimised yet, where for-of allocates at every step.
+  for (let index = 0; index < variables.length; index++) {
+    const { name, value } = variables[index] as ExportVariable;
     if (limits.envNames) {
       const invalid = invalidEnvNameReason(name);
-      if (invalid !== undefined) problems.push(`${limits.format}: the name ${shown()} ${invalid}, so it cannot be written`);
+      if (invalid !== undefined) problems.push(`${limits.format}: the name ${JSON.stringify(name)} ${invalid}, so it cannot be written`);
     } else if (name === "") {
       problems.push(`${limits.format}: a name is empty`);
     }
-    if (seen.has(name)) problems.push(`${limits.format}: ${shown()} is given twice`);
+    if (seen.has(name)) problems.push(`${limits.format}: ${JSON.stringify(name)} is given twice`);
     seen.add(name);
-    if (limits.noNul && value.includes("\0")) problems.push(`${limits.format}: the value of ${shown()} contains a NUL character, which the format cannot hold`);
+    if (limits.noNul && value.includes("\0")) problems.push(`${limits.format}: the value of ${JSON.stringify(name)} contains a NUL character, which the format cannot hold`);
   }
   if (problems.length > 0) throw new ExportError(problems, "Plan the export with planExport, which skips or refuses such secrets with a warning.");
 }

@@ -43,33 +43,39 @@ function depthThenName(a: string, b: string): number {
  * first, the first key seen winning — and resolves recursive collisions by `rule`.
  */
 export function mergeListing(listing: SecretListing, rule: CollisionRule = "deepest"): MergeResult {
-  // Keys are almost always found once: only the others get a list of every folder they are in.
+  // Keys are almost always found once: only the others get a list of every folder they are in. Both loops index the
+  // array: they run once per secret, in code V8 has not optimised yet, where for-of allocates at every step.
+  const all = listing.secrets;
   const first = new Map<string, SecretRecord>();
   const repeated = new Map<string, SecretRecord[]>();
-  for (const secret of listing.secrets) {
+  for (let index = 0; index < all.length; index++) {
+    const secret = all[index] as SecretRecord;
     const earlier = first.get(secret.key);
     if (earlier === undefined) {
       first.set(secret.key, secret);
       continue;
     }
-    const all = repeated.get(secret.key);
-    if (all === undefined) repeated.set(secret.key, [earlier, secret]);
-    else all.push(secret);
+    const found = repeated.get(secret.key);
+    if (found === undefined) repeated.set(secret.key, [earlier, secret]);
+    else found.push(secret);
   }
 
   const secrets: MergedSecret[] = [];
   const collisions: Collision[] = [];
-  for (const [key, only] of first) {
+  for (let index = 0; index < all.length; index++) {
+    const seen = all[index] as SecretRecord;
+    const key = seen.key;
+    if (first.get(key) !== seen) continue; // a later folder's copy: decided with the first
     const candidates = repeated.get(key);
     if (candidates === undefined) {
-      secrets.push({ key, value: only.value, path: only.path, environment: only.environment, source: "folder" });
+      secrets.push({ key, value: seen.value, path: seen.path, environment: seen.environment, source: "folder" });
       continue;
     }
     const paths = [...new Set(candidates.map((secret) => secret.path))].sort(depthThenName);
     const chosenPath = paths[paths.length - 1] ?? "/";
     const inChosen = candidates.filter((secret) => secret.path === chosenPath);
     // A user's personal override of a shared secret in the same folder wins and is not a collision.
-    const winner = inChosen.find((secret) => secret.type === "personal") ?? inChosen[0] ?? only;
+    const winner = inChosen.find((secret) => secret.type === "personal") ?? inChosen[0] ?? seen;
     if (paths.length > 1) collisions.push({ key, paths: [...paths].sort(), chosen: chosenPath });
     secrets.push({ key, value: winner.value, path: winner.path, environment: winner.environment, source: "folder" });
   }

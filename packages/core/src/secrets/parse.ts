@@ -6,6 +6,9 @@ export const HIDDEN_VALUE = "<hidden-by-infisical>";
 
 type Json = Record<string, unknown>;
 
+/** Most secrets have no tags: they share one empty list (a listing has thousands of secrets). */
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -32,8 +35,12 @@ export function parseSecret(raw: unknown, endpoint: string, fallbackPath: string
     });
   }
   const rawTags = raw["tags"];
-  const tags: string[] = [];
-  if (Array.isArray(rawTags)) for (const tag of rawTags) if (isObject(tag) && typeof tag["slug"] === "string") tags.push(tag["slug"]);
+  let tags = NO_TAGS;
+  if (Array.isArray(rawTags) && rawTags.length > 0) {
+    const slugs: string[] = [];
+    for (const tag of rawTags) if (isObject(tag) && typeof tag["slug"] === "string") slugs.push(tag["slug"]);
+    tags = slugs;
+  }
   return {
     id: text(raw["id"]) || text(raw["_id"]),
     key,

@@ -26,7 +26,7 @@ export interface SecretRecord {
   comment: string;
   version: number;
   type: "shared" | "personal";
-  tags: string[];
+  tags: readonly string[];
   skipMultilineEncoding: boolean;
 }
 
