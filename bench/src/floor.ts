@@ -20,7 +20,7 @@ const loginBody = JSON.stringify(BENCH_CLIENT);
 type Send = (method: string, path: string, headers: Record<string, string>, body?: string) => Promise<string>;
 
 async function undiciSend(): Promise<{ send: Send; close: () => Promise<void> }> {
-  setFlagsFromString("--liftoff-only");
+  setFlagsFromString("--liftoff-only --wasm-tiering-budget=2147483647");
   const { default: Agent } = await import("undici/lib/dispatcher/agent.js");
   const { default: apiRequest } = await import("undici/lib/api/api-request.js");
   const { default: Dispatcher } = await import("undici/lib/dispatcher/dispatcher.js");
