@@ -23,10 +23,19 @@ export function compile(entry) {
   return join(out, "index.js");
 }
 
-/** Runs a client process without blocking this one (the dev server lives here). */
+/** Runs a client process (this Node, or `options.node`) without blocking this one (the dev server lives here). */
 export async function runClient(args, options = {}) {
-  const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
+  const { node = process.execPath, ...rest } = options;
+  const { stdout } = await promisify(execFile)(node, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...rest });
   return stdout;
+}
+
+/** This Node, and Node 24 — the runtime the action declares — from `npx -y node@24` unless this one is 24. */
+function runtimes() {
+  const current = { label: `node ${process.version}`, node: process.execPath };
+  if (process.versions.node.startsWith("24.")) return [current];
+  const node24 = execFileSync("npx", ["-y", "node@24", "-p", "process.execPath"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  return [current, { label: `node ${execFileSync(node24, ["-v"], { encoding: "utf8" }).trim()}`, node: node24 }];
 }
 
 export function median(values) {
@@ -97,13 +106,13 @@ async function timed(args, options) {
  * its start), its wall time as this process saw it (spawn to exit), the server's own time for its requests and its
  * peak RSS, after checking that GITHUB_ENV holds `count` variables.
  */
-async function stepRun(server, args, inputs, count) {
+async function stepRun(server, node, args, inputs, count) {
   const dir = mkdtempSync(join(tmpdir(), "bench-action-"));
   try {
     const { env, files } = stepEnv(dir, inputs);
     env.PROBE_OUT = join(dir, "probe.json");
     server.requests.clear();
-    const wallMs = await timed(["-r", join(here, "src/probe.cjs"), ...args], { env });
+    const wallMs = await timed(["-r", join(here, "src/probe.cjs"), ...args], { env, node });
     const exported = readFileSync(files.GITHUB_ENV, "utf8").split("<<ghadelimiter_").length - 1;
     if (exported !== count) throw new Error(`${args.join(" ")}: expected ${count} exported, got ${exported}`);
     const probe = JSON.parse(readFileSync(env.PROBE_OUT, "utf8"));
@@ -124,6 +133,7 @@ async function action() {
     { name: "yardstick: node:http", args: [floor, "http"] },
   ];
   const rows = [];
+  const nodes = runtimes();
   for (const count of [10, 1000, 5000]) {
     const server = await devServer(benchSeed({ count, folders: 20 }));
     try {
@@ -141,17 +151,19 @@ async function action() {
         retries: "4",
       };
       // Interleaved, so the clients share whatever else the machine is doing.
-      const runs = clients.map(() => []);
+      const cases = nodes.flatMap((runtime) => clients.map((client) => ({ runtime, client })));
+      const runs = cases.map(() => []);
       for (let run = 0; run < RUNS; run++) {
-        for (const [index, client] of clients.entries()) {
+        for (const [index, { runtime, client }] of cases.entries()) {
           const extra = client.args[0] === main ? [] : [server.url, BENCH_PROJECT.slug];
-          runs[index].push(await stepRun(server, [...client.args, ...extra], inputs, count));
+          runs[index].push(await stepRun(server, runtime.node, [...client.args, ...extra], inputs, count));
         }
       }
-      for (const [index, client] of clients.entries()) {
+      for (const [index, { runtime, client }] of cases.entries()) {
         const of = runs[index];
         rows.push({
           count,
+          runtime: runtime.label,
           client: client.name,
           exportedMs: median(of.map((r) => r.exportedMs)),
           serverMs: median(of.map((r) => r.serverMs)),
@@ -164,26 +176,32 @@ async function action() {
       await server.close();
     }
   }
-  // Cold start: the bundle with no inputs (to its error) against bare `node -e 0`, interleaved, same run.
+  // Cold start: the bundle with no inputs (to its error) against bare `node -e 0` of the same Node, interleaved.
   const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 30);
-  const cold = [];
-  const baseline = [];
-  for (let run = 0; run < coldRuns; run++) {
-    baseline.push(await timed(["-e", "0"], { env: { PATH: process.env.PATH } }));
-    cold.push(await timed([main], { env: { PATH: process.env.PATH }, allowFailure: true }));
+  const colds = [];
+  for (const { label, node } of nodes) {
+    const cold = [];
+    const baseline = [];
+    for (let run = 0; run < coldRuns; run++) {
+      baseline.push(await timed(["-e", "0"], { env: { PATH: process.env.PATH }, node }));
+      cold.push(await timed([main], { env: { PATH: process.env.PATH }, allowFailure: true, node }));
+    }
+    colds.push({ label, coldMs: median(cold), bareMs: median(baseline) });
   }
   const bundleBytes = readdirSync(join(root, "actions/github")).filter((f) => f.endsWith(".js")).reduce((sum, f) => sum + statSync(join(root, "actions/github", f)).size, 0);
-  console.log(`\n### GitHub Action bundle: start to exported (median of ${RUNS} runs, node ${process.version})\n`);
-  console.log("| secrets | client | start → exported (ms) | server time (ms) | client share (ms) | spawn → exit, seen by the parent (ms) | peak RSS (MB) |");
-  console.log("|---:|---|---:|---:|---:|---:|---:|");
+  console.log(`\n### GitHub Action bundle: start to exported (median of ${RUNS} runs)\n`);
+  console.log("| secrets | node | client | start → exported (ms) | server time (ms) | client share (ms) | spawn → exit, seen by the parent (ms) | peak RSS (MB) |");
+  console.log("|---:|---|---|---:|---:|---:|---:|---:|");
   for (const row of rows) {
-    console.log(`| ${row.count} | ${row.client} | ${row.exportedMs.toFixed(1)} | ${row.serverMs.toFixed(1)} | ${row.clientMs.toFixed(1)} | ${row.wallMs.toFixed(1)} | ${row.rssMb.toFixed(1)} |`);
+    console.log(
+      `| ${row.count} | ${row.runtime} | ${row.client} | ${row.exportedMs.toFixed(1)} | ${row.serverMs.toFixed(1)} | ${row.clientMs.toFixed(1)} | ${row.wallMs.toFixed(1)} | ${row.rssMb.toFixed(1)} |`,
+    );
   }
-  const coldMs = median(cold);
-  const bareMs = median(baseline);
-  console.log(`\n| cold start (no inputs, to the error) | bare \`node -e 0\` | ratio | bundle size (all of actions/github/*.js) |`);
-  console.log("|---:|---:|---:|---:|");
-  console.log(`| ${coldMs.toFixed(1)} ms | ${bareMs.toFixed(1)} ms | ${(coldMs / bareMs).toFixed(2)}× | ${(bundleBytes / 1024).toFixed(0)} KiB |`);
+  console.log(`\n| node | cold start (no inputs, to the error) | bare \`node -e 0\` | ratio | bundle size (all of actions/github/*.js) |`);
+  console.log("|---|---:|---:|---:|---:|");
+  for (const { label, coldMs, bareMs } of colds) {
+    console.log(`| ${label} | ${coldMs.toFixed(1)} ms | ${bareMs.toFixed(1)} ms | ${(coldMs / bareMs).toFixed(2)}× | ${(bundleBytes / 1024).toFixed(0)} KiB |`);
+  }
 }
 
 /** The Redactor: `run`'s redacted pipe against `cat` alone, the Redactor in memory, and a naive replace-all. */
