@@ -2,9 +2,9 @@
  * GitHub's file commands: the format of `$GITHUB_ENV` and `$GITHUB_OUTPUT`, as @actions/core's file-command.ts
  * writes it and the runner reads it.
  *
- * Each variable is a heredoc, `NAME<<ghadelimiter_<uuid>⏎value⏎ghadelimiter_<uuid>⏎`, with a random delimiter that is
- * chosen after the values are known and checked against every name and value, so a value cannot end its heredoc or
- * start another variable. All variables go into one string so the adapter appends to the file once.
+ * Each variable is a heredoc, `NAME<<ghadelimiter_<random>⏎value⏎ghadelimiter_<random>⏎`, with a random delimiter
+ * that is chosen after the values are known and checked against every name and value, so a value cannot end its
+ * heredoc or start another variable. All variables go into one string so the adapter appends to the file once.
  */
 import { ExportError } from "./export-error.js";
 import { checkVariables, type ExportVariable } from "./variable.js";
@@ -36,8 +36,8 @@ export function writeGithubEnv(variables: readonly ExportVariable[], options: Gi
   if (delimiter === "" || /[\r\n]/.test(delimiter)) throw new ExportError(["GITHUB_ENV: the heredoc delimiter must be one non-empty line"]);
   const problems: string[] = [];
   let text = "";
-  // Indexed, and indexOf rather than a regular expression: once per variable, in code V8 has not optimised yet, where
-  // both allocate on every call.
+  // Indexed, and indexOf rather than a regular expression: this runs once per variable, in code V8 has not optimised
+  // yet, where for-of and a RegExp test allocate on every call.
   for (let index = 0; index < variables.length; index++) {
     const { name, value } = variables[index] as ExportVariable;
     if (name.indexOf("=") >= 0 || name.indexOf("<<") >= 0 || name.indexOf("\n") >= 0 || name.indexOf("\r") >= 0) {
