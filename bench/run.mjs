@@ -34,8 +34,13 @@ export async function runClient(args, options = {}) {
 function runtimes() {
   const current = { label: `node ${process.version}`, node: process.execPath };
   if (process.versions.node.startsWith("24.")) return [current];
-  const node24 = execFileSync("npx", ["-y", "node@24", "-p", "process.execPath"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  return [current, { label: `node ${execFileSync(node24, ["-v"], { encoding: "utf8" }).trim()}`, node: node24 }];
+  try {
+    const node24 = execFileSync("npx", ["-y", "node@24", "-p", "process.execPath"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return [current, { label: `node ${execFileSync(node24, ["-v"], { encoding: "utf8" }).trim()}`, node: node24 }];
+  } catch (error) {
+    console.error(`Node 24 is not available (npx -y node@24: ${error.message.split("\n")[0]}); measuring ${current.label} only.`);
+    return [current];
+  }
 }
 
 export function median(values) {
