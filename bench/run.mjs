@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Runs the benchmarks against the embedded dev server and prints Markdown tables for RESULTS.md.
 //   pnpm bench                 every benchmark
-//   pnpm bench core-list       only one (core-list, action, redactor)
+//   pnpm bench core-list       only one (core-list, action, cli, redactor)
 // Each client run is its own process, so its peak RSS is its own. Medians of RUNS runs.
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { createRequire } from "node:module";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -209,6 +209,53 @@ async function action() {
   }
 }
 
+/**
+ * The GitLab bundle's `export` (the CLI the component and the orb run): log in, list recursively, write a dotenv file.
+ * BENCH_CLI_EXTRA=path[,path] measures other builds of it beside the committed one, interleaved (e.g. an older one
+ * from `git show <commit>:actions/gitlab/bin/secrets-action-gitlab.mjs`).
+ */
+async function cli() {
+  const { benchSeed, BENCH_PROJECT, BENCH_CLIENT } = await import(pathToFileURL(compile("src/seed.ts")).href);
+  const bundles = [join(root, "actions/gitlab/bin/secrets-action-gitlab.mjs"), ...(process.env.BENCH_CLI_EXTRA ?? "").split(",").filter(Boolean)];
+  const nodes = runtimes();
+  const rows = [];
+  for (const count of [10, 1000, 5000]) {
+    const server = await devServer(benchSeed({ count, folders: 20 }));
+    try {
+      const cases = nodes.flatMap((runtime) => bundles.map((bundle) => ({ runtime, bundle })));
+      const runs = cases.map(() => []);
+      for (let run = 0; run < RUNS; run++) {
+        for (const [index, { runtime, bundle }] of cases.entries()) {
+          const dir = mkdtempSync(join(tmpdir(), "bench-cli-"));
+          try {
+            const env = { PATH: process.env.PATH, HOME: dir, GITLAB_CI: "true", CI_JOB_ID: "1", CI_PROJECT_DIR: dir, PROBE_OUT: join(dir, "probe.json") };
+            const args = ["-r", join(here, "src/probe.cjs"), bundle, "export", "--domain", server.url, "--client-id", BENCH_CLIENT.clientId, "--client-secret", BENCH_CLIENT.clientSecret];
+            args.push("--project-slug", BENCH_PROJECT.slug, "--env-slug", "dev", "--recursive", "--include-imports", "--format", "dotenv", "--output", join(dir, "secrets.env"));
+            server.requests.clear();
+            const wallMs = await timed(args, { env, cwd: dir, node: runtime.node });
+            const written = readFileSync(join(dir, "secrets.env"), "utf8").split("\n").filter((line) => /^SECRET_\d+=/.test(line)).length;
+            if (written !== count) throw new Error(`cli: expected ${count} secrets in the file, got ${written}`);
+            const serverMs = server.requests.list().reduce((sum, r) => sum + r.ms, 0);
+            runs[index].push({ wallMs, serverMs, rssKb: JSON.parse(readFileSync(env.PROBE_OUT, "utf8")).maxRssKb });
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }
+      }
+      for (const [index, { runtime, bundle }] of cases.entries()) {
+        const of = runs[index];
+        rows.push({ count, runtime: runtime.label, bundle: bundle.startsWith(root) ? relative(root, bundle) : bundle, wallMs: median(of.map((r) => r.wallMs)), serverMs: median(of.map((r) => r.serverMs)), rssMb: Math.max(...of.map((r) => r.rssKb)) / 1024 });
+      }
+    } finally {
+      await server.close();
+    }
+  }
+  console.log(`\n### GitLab bundle: \`export\` to a dotenv file, spawn → exit (median of ${RUNS} runs)\n`);
+  console.log("| secrets | node | bundle | spawn → exit (ms) | server time (ms) | peak RSS (MB) |");
+  console.log("|---:|---|---|---:|---:|---:|");
+  for (const row of rows) console.log(`| ${row.count} | ${row.runtime} | ${row.bundle} | ${row.wallMs.toFixed(1)} | ${row.serverMs.toFixed(1)} | ${row.rssMb.toFixed(1)} |`);
+}
+
 /** The Redactor: `run`'s redacted pipe against `cat` alone, the Redactor in memory, and a naive replace-all. */
 async function redactor() {
   const client = compile("src/redactor.ts");
@@ -230,7 +277,7 @@ async function redactor() {
   }
 }
 
-const benches = { "core-list": coreList, action, redactor };
+const benches = { "core-list": coreList, action, cli, redactor };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   if (!benches[name]) {
