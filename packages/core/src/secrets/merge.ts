@@ -43,34 +43,30 @@ function depthThenName(a: string, b: string): number {
  * first, the first key seen winning — and resolves recursive collisions by `rule`.
  */
 export function mergeListing(listing: SecretListing, rule: CollisionRule = "deepest"): MergeResult {
-  // Keys are almost always found once: only the others get a list of every folder they are in. Both loops index the
-  // array: they run once per secret, in code V8 has not optimised yet, where for-of allocates at every step.
+  // Keys are almost always found once: a set of keys finds the few that are not, and only those get the list of every
+  // folder they are in. Both loops index the array: they run once per secret, in code V8 has not optimised yet, where
+  // for-of allocates at every step.
   const all = listing.secrets;
-  const first = new Map<string, SecretRecord>();
+  const keys = new Set<string>();
   const repeated = new Map<string, SecretRecord[]>();
   for (let index = 0; index < all.length; index++) {
-    const secret = all[index] as SecretRecord;
-    const earlier = first.get(secret.key);
-    if (earlier === undefined) {
-      first.set(secret.key, secret);
-      continue;
-    }
-    const found = repeated.get(secret.key);
-    if (found === undefined) repeated.set(secret.key, [earlier, secret]);
-    else found.push(secret);
+    const key = (all[index] as SecretRecord).key;
+    if (keys.has(key)) repeated.set(key, []);
+    else keys.add(key);
   }
+  if (repeated.size > 0) for (const secret of all) repeated.get(secret.key)?.push(secret);
 
   const secrets: MergedSecret[] = [];
   const collisions: Collision[] = [];
   for (let index = 0; index < all.length; index++) {
     const seen = all[index] as SecretRecord;
     const key = seen.key;
-    if (first.get(key) !== seen) continue; // a later folder's copy: decided with the first
     const candidates = repeated.get(key);
     if (candidates === undefined) {
       secrets.push({ key, value: seen.value, path: seen.path, environment: seen.environment, source: "folder" });
       continue;
     }
+    if (candidates[0] !== seen) continue; // a later folder's copy: decided with the first
     const paths = [...new Set(candidates.map((secret) => secret.path))].sort(depthThenName);
     const chosenPath = paths[paths.length - 1] ?? "/";
     const inChosen = candidates.filter((secret) => secret.path === chosenPath);
@@ -90,7 +86,7 @@ export function mergeListing(listing: SecretListing, rule: CollisionRule = "deep
   for (let index = listing.imports.length - 1; index >= 0; index--) {
     const folder = listing.imports[index];
     for (const secret of folder?.secrets ?? []) {
-      if (first.has(secret.key) || imported.has(secret.key)) continue;
+      if (keys.has(secret.key) || imported.has(secret.key)) continue;
       imported.add(secret.key);
       secrets.push({ key: secret.key, value: secret.value, path: secret.path, environment: secret.environment, source: "import" });
     }
