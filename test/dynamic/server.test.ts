@@ -257,6 +257,16 @@ describe("revocations that meet", () => {
   });
 });
 
+describe("leases that meet", () => {
+  it("parallel leases and revocations of one database all succeed (PostgreSQL refuses concurrent GRANTs on one object)", async () => {
+    const created = await Promise.all(Array.from({ length: 12 }, () => lease("pg-app")));
+    for (const { data } of created) expect(await pg.canLogin(data.DB_USERNAME, data.DB_PASSWORD)).toBe(true);
+    const revoked = await Promise.all(created.map(({ lease: one }) => call("DELETE", `/api/v1/dynamic-secrets/leases/${one.id}`, WHERE)));
+    expect(revoked.map((answer) => answer.status)).toEqual(created.map(() => 200));
+    for (const { data } of created) expect(await pg.roleExists(data.DB_USERNAME)).toBe(false);
+  });
+});
+
 describe("failed revocation", () => {
   it("keeps the lease as 'Failed to delete' (still 200) and retries until the role is gone", async () => {
     const { lease: created, data } = await lease("pg-gated");

@@ -31,6 +31,8 @@ export interface SqlProviderOptions {
 
 export class SqlProvider {
   private readonly clients = new Set<pg.Client>();
+  /** The last transaction queued on each database (see {@link SqlProvider.oneAtATime}). */
+  private readonly queues = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(private readonly options: SqlProviderOptions = {}) {}
@@ -59,8 +61,29 @@ export class SqlProvider {
     }
   }
 
-  /** Runs every statement of `sql` in one transaction; rolls back on the first error. */
+  /**
+   * Runs `work` after every transaction queued before it on the same database. PostgreSQL refuses a GRANT on an object
+   * another transaction is granting on at the same moment ("tuple concurrently updated"), so parallel leases of one
+   * dynamic secret — jobs of one pipeline leasing at once — would fail at random. The real server can meet that too;
+   * the dev server, which every test leases from, queues them instead.
+   */
+  private oneAtATime(inputs: SqlDatabaseInputs, work: () => Promise<void>): Promise<void> {
+    const key = `${inputs.host}:${inputs.port}/${inputs.database}`;
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(work);
+    const settled = run.catch(() => {});
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  /** Runs every statement of `sql` in one transaction, one transaction per database at a time; rolls back on error. */
   private async transaction(inputs: SqlDatabaseInputs, sql: string): Promise<void> {
+    await this.oneAtATime(inputs, () => this.statements(inputs, sql));
+  }
+
+  private async statements(inputs: SqlDatabaseInputs, sql: string): Promise<void> {
     await this.withClient(inputs, async (client) => {
       await client.query("BEGIN");
       try {
