@@ -54,6 +54,30 @@ describe("createDynamicSecretsClient", () => {
     expect(server.hits).toHaveLength(2);
   });
 
+  it("leases again when the provider rolled back over a concurrent GRANT, and never after another 400", async () => {
+    const conflict = { statusCode: 400, message: "Failed to create lease from provider: tuple concurrently updated", error: "BadRequest" };
+    let calls = 0;
+    const { server, dynamic } = await client((_hit, res) => {
+      calls += 1;
+      if (calls === 1) return sendJson(res, 400, conflict);
+      return sendJson(res, 200, { lease: LEASE, dynamicSecret: DYNAMIC, data: { DB_USERNAME: "Abc", DB_PASSWORD: "pw" } });
+    });
+    expect((await dynamic.lease("pg-app", scope)).data.DB_USERNAME).toBe("Abc");
+    expect(server.hits).toHaveLength(2);
+
+    const refused = await client((_hit, res) =>
+      sendJson(res, 400, { statusCode: 400, message: "Failed to create lease from provider: role \"x\" already exists", error: "BadRequest" }),
+    );
+    const error = await failure(refused.dynamic.lease("pg-app", scope));
+    expect(error.toLine()).toContain("400 from POST /api/v1/dynamic-secrets/leases");
+    expect(refused.server.hits).toHaveLength(1);
+
+    // Renewing is not a create: the same answer is not repeated there.
+    const renewing = await client((_hit, res) => sendJson(res, 400, conflict));
+    await failure(renewing.dynamic.renew("lease-1", scope));
+    expect(renewing.server.hits).toHaveLength(1);
+  });
+
   it("names the dynamic secret and folder in a 404", async () => {
     const { dynamic } = await client((_hit, res) =>
       sendJson(res, 404, { statusCode: 404, message: "Dynamic secret with name 'pg-app' in folder with path '/db' not found", error: "NotFound" }),

@@ -1,4 +1,5 @@
 import { SecretsActionError } from "../errors.js";
+import type { ApiError } from "../http/api-error.js";
 import type { HttpRequest } from "../http/types.js";
 import { normaliseSecretPath } from "../secrets/paths.js";
 import type { Authorized } from "../secrets/types.js";
@@ -72,6 +73,16 @@ const LEASES = "/api/v1/dynamic-secrets/leases";
 const DEFINITIONS = "/api/v1/dynamic-secrets";
 
 /** Creates a client bound to a logged-in session (not a service token: the lease API does not take them). */
+/**
+ * A lease the provider refused because its transaction met another one and was rolled back: nothing was made, so
+ * leasing again is safe. PostgreSQL refuses a GRANT on an object another transaction is granting on at that moment
+ * ("tuple concurrently updated"), so jobs of one pipeline leasing the same dynamic secret at once meet it; deadlocks
+ * and serialization failures are rolled back the same way.
+ */
+function isRolledBackConflict(error: ApiError): boolean {
+  return error.status === 400 && /tuple concurrently updated|deadlock detected|could not serialize access/i.test(error.serverMessage ?? "");
+}
+
 export function createDynamicSecretsClient(auth: Authorized): DynamicSecretsClient {
   const send = async (request: Omit<HttpRequest, "token">): Promise<unknown> => {
     const response = await auth.http.request<unknown>({ ...request, token: await auth.token() });
@@ -102,6 +113,7 @@ export function createDynamicSecretsClient(auth: Authorized): DynamicSecretsClie
         json: { dynamicSecretName: name, ...where(scope), ...(scope.ttl === undefined ? {} : { ttl: scope.ttl }) },
         // A retried create could make a second role: retry only when the server certainly made nothing.
         retryPolicy: "unprocessed",
+        retryAlso: isRolledBackConflict,
         context: { ...context(scope), secretName: name },
       });
       const record = object(body, endpoint);

@@ -276,8 +276,9 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
       if (result.ok) return result.response;
 
       const { error } = result;
-      if (request.noRetry === true || !result.retryable) throw error;
-      if (request.retryPolicy === "unprocessed" && !UNPROCESSED.has(reasonOf(error))) throw error;
+      const safeToRepeat = error instanceof ApiError && request.retryAlso?.(error) === true;
+      if (request.noRetry === true || (!result.retryable && !safeToRepeat)) throw error;
+      if (request.retryPolicy === "unprocessed" && !safeToRepeat && !UNPROCESSED.has(reasonOf(error))) throw error;
       if (attemptNo >= maxAttempts) {
         throw attemptNo === 1 ? error : appendHint(error, `gave up after ${attemptNo} attempts`);
       }

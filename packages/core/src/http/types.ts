@@ -1,4 +1,5 @@
 /** The contract between core's modules and its HTTP client. Implemented by `createHttpClient` in client.ts. */
+import type { ApiError } from "./api-error.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -28,6 +29,11 @@ export interface HttpRequest {
    * a name that did not resolve), for requests that must not run twice, such as creating a lease. Default `default`.
    */
   retryPolicy?: "default" | "unprocessed";
+  /**
+   * Also retry an answer this says is safe to repeat, whatever its status and `retryPolicy`: a lease the provider
+   * refused over a conflict it rolled back, for instance. Still within the attempt budget and the deadline.
+   */
+  retryAlso?: (error: ApiError) => boolean;
   /**
    * What the request is about, so an error can name it ("identity X lacks access to environment dev of project Y").
    * Filled from the query (`workspaceSlug`, `workspaceId`, `projectId`, `environment`, `secretPath`) when not given.
