@@ -107,22 +107,28 @@ async function timed(args, options) {
 }
 
 /**
- * One client process in a step's environment, with bench/src/probe.cjs preloaded: returns when it exported (ms since
- * its start), its wall time as this process saw it (spawn to exit), the server's own time for its requests and its
- * peak RSS, after checking that GITHUB_ENV holds `count` variables.
+ * Runs one client process with bench/src/probe.cjs preloaded (`options.env` gains PROBE_OUT in `dir`): returns its
+ * wall time as this process saw it (spawn to exit), when it exported (ms since its start; GITHUB_ENV writers only),
+ * its peak RSS, and the server's own time for its requests.
  */
+async function probedRun(server, node, args, dir, options) {
+  const env = { ...options.env, PROBE_OUT: join(dir, "probe.json") };
+  server.requests.clear();
+  const wallMs = await timed(["-r", join(here, "src/probe.cjs"), ...args], { ...options, env, node });
+  const probe = JSON.parse(readFileSync(env.PROBE_OUT, "utf8"));
+  const serverMs = server.requests.list().reduce((sum, r) => sum + r.ms, 0);
+  return { wallMs, exportedMs: probe.exportedMs, rssKb: probe.maxRssKb, serverMs };
+}
+
+/** One client process in a step's environment ({@link probedRun}), after checking that GITHUB_ENV holds `count` variables. */
 async function stepRun(server, node, args, inputs, count) {
   const dir = mkdtempSync(join(tmpdir(), "bench-action-"));
   try {
     const { env, files } = stepEnv(dir, inputs);
-    env.PROBE_OUT = join(dir, "probe.json");
-    server.requests.clear();
-    const wallMs = await timed(["-r", join(here, "src/probe.cjs"), ...args], { env, node });
+    const run = await probedRun(server, node, args, dir, { env });
     const exported = readFileSync(files.GITHUB_ENV, "utf8").split("<<ghadelimiter_").length - 1;
     if (exported !== count) throw new Error(`${args.join(" ")}: expected ${count} exported, got ${exported}`);
-    const probe = JSON.parse(readFileSync(env.PROBE_OUT, "utf8"));
-    const serverMs = server.requests.list().reduce((sum, r) => sum + r.ms, 0);
-    return { exportedMs: probe.exportedMs, wallMs, serverMs, rssKb: probe.maxRssKb };
+    return run;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -228,15 +234,13 @@ async function cli() {
         for (const [index, { runtime, bundle }] of cases.entries()) {
           const dir = mkdtempSync(join(tmpdir(), "bench-cli-"));
           try {
-            const env = { PATH: process.env.PATH, HOME: dir, GITLAB_CI: "true", CI_JOB_ID: "1", CI_PROJECT_DIR: dir, PROBE_OUT: join(dir, "probe.json") };
-            const args = ["-r", join(here, "src/probe.cjs"), bundle, "export", "--domain", server.url, "--client-id", BENCH_CLIENT.clientId, "--client-secret", BENCH_CLIENT.clientSecret];
+            const env = { PATH: process.env.PATH, HOME: dir, GITLAB_CI: "true", CI_JOB_ID: "1", CI_PROJECT_DIR: dir };
+            const args = [bundle, "export", "--domain", server.url, "--client-id", BENCH_CLIENT.clientId, "--client-secret", BENCH_CLIENT.clientSecret];
             args.push("--project-slug", BENCH_PROJECT.slug, "--env-slug", "dev", "--recursive", "--include-imports", "--format", "dotenv", "--output", join(dir, "secrets.env"));
-            server.requests.clear();
-            const wallMs = await timed(args, { env, cwd: dir, node: runtime.node });
+            const run = await probedRun(server, runtime.node, args, dir, { env, cwd: dir });
             const written = readFileSync(join(dir, "secrets.env"), "utf8").split("\n").filter((line) => /^SECRET_\d+=/.test(line)).length;
             if (written !== count) throw new Error(`cli: expected ${count} secrets in the file, got ${written}`);
-            const serverMs = server.requests.list().reduce((sum, r) => sum + r.ms, 0);
-            runs[index].push({ wallMs, serverMs, rssKb: JSON.parse(readFileSync(env.PROBE_OUT, "utf8")).maxRssKb });
+            runs[index].push(run);
           } finally {
             rmSync(dir, { recursive: true, force: true });
           }

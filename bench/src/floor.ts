@@ -8,7 +8,7 @@
  */
 import { appendFileSync } from "node:fs";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { setFlagsFromString } from "node:v8";
+import { useBaselineWasmCompiler } from "@secrets-action/core/inputs";
 import { BENCH_CLIENT } from "./seed.js";
 
 const [client, url, projectSlug] = process.argv.slice(2);
@@ -20,7 +20,7 @@ const loginBody = JSON.stringify(BENCH_CLIENT);
 type Send = (method: string, path: string, headers: Record<string, string>, body?: string) => Promise<string>;
 
 async function undiciSend(): Promise<{ send: Send; close: () => Promise<void> }> {
-  setFlagsFromString("--liftoff-only --wasm-tiering-budget=2147483647");
+  useBaselineWasmCompiler();
   const { default: Agent } = await import("undici/lib/dispatcher/agent.js");
   const { default: apiRequest } = await import("undici/lib/api/api-request.js");
   const { default: Dispatcher } = await import("undici/lib/dispatcher/dispatcher.js");
