@@ -76,25 +76,16 @@ export async function fetchSecrets(client: SecretsClient, options: FetchSecretsO
     warnings.push(`recursive: ${collisions.length} key(s) found in more than one folder, deepest folder kept: ${describeCollisions(collisions)}`);
   }
 
-  const result = new Map<string, { secret: MergedSecret; layer: string }>();
-  const overrides: Override[] = [];
-  // One folder (the usual case) has nothing to layer: its merged secrets are the result, in order.
-  const only = layers.length === 1 ? layers[0] : undefined;
-  for (const layer of only ? [] : layers) {
-    for (const secret of layer.secrets) {
-      const previous = result.get(secret.key);
-      if (previous) overrides.push({ key: secret.key, from: previous.layer, to: layer.path });
-      result.set(secret.key, { secret, layer: layer.path });
-    }
-  }
+  const layered = layerFolders(layers);
+  const { overrides } = layered;
   if (overrides.length > 0) {
     const described = overrides.map((override) => `${override.key} (${override.from} → ${override.to})`).join("; ");
     warnings.push(`secret-path: ${overrides.length} key(s) set by more than one path, the later path kept: ${described}`);
   }
 
-  let secrets = only ? only.secrets : [...result.values()].map((entry) => entry.secret);
+  let secrets = layered.secrets;
   if (names) {
-    const found = only ? new Set(secrets.map((secret) => secret.key)) : result;
+    const found = new Set(secrets.map((secret) => secret.key));
     const missing = names.filter((name) => !found.has(name));
     if (missing.length > 0) {
       throw new SecretsActionError("API", `secret not found: ${missing.join(", ")} in environment ${options.environment}, path ${paths.join(", ")}`, {
@@ -105,4 +96,20 @@ export async function fetchSecrets(client: SecretsClient, options: FetchSecretsO
     secrets = secrets.filter((secret) => wanted.has(secret.key));
   }
   return { secrets, collisions, overrides, warnings, apiVersion };
+}
+
+/** The folders' merged secrets in order, a later path's key replacing an earlier one's; one folder is its own result. */
+function layerFolders(layers: readonly { path: string; secrets: MergedSecret[] }[]): { secrets: MergedSecret[]; overrides: Override[] } {
+  const only = layers.length === 1 ? layers[0] : undefined;
+  if (only) return { secrets: only.secrets, overrides: [] };
+  const result = new Map<string, { secret: MergedSecret; layer: string }>();
+  const overrides: Override[] = [];
+  for (const layer of layers) {
+    for (const secret of layer.secrets) {
+      const previous = result.get(secret.key);
+      if (previous) overrides.push({ key: secret.key, from: previous.layer, to: layer.path });
+      result.set(secret.key, { secret, layer: layer.path });
+    }
+  }
+  return { secrets: [...result.values()].map((entry) => entry.secret), overrides };
 }
