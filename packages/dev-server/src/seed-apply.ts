@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { isRecord, normaliseSecretValue } from "./validation.js";
-import { readSqlInputs, sqlInputProblems, usernameTemplateProblems } from "./dynamic/inputs.js";
+import { isDynamicSecretSlug, readSqlInputs, sqlInputProblems, usernameTemplateProblems } from "./dynamic/inputs.js";
 import { msOf, ttlRangeIssues } from "./dynamic/ttl.js";
 import { SeedError, type Seed } from "./seed.js";
 import { applyE2eeBlock, applyEncryptedSecret, applyServiceToken } from "./seed-e2ee.js";
@@ -234,8 +234,6 @@ const applyProject = (store: Store, reader: Reader, raw: unknown, at: string, no
   }
 };
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
 const readDynamicSecret = (
   store: Store,
   reader: Reader,
@@ -248,7 +246,7 @@ const readDynamicSecret = (
   const obj = reader.obj(raw, at);
   if (!obj) return;
   const name = reader.str(obj["name"], `${at}.name`, true);
-  if (name && (!SLUG.test(name) || name.length > 64)) reader.problem(`${at}.name`, "must be a slug: lowercase letters, digits and hyphens, at most 64 characters");
+  if (name && !isDynamicSecretSlug(name)) reader.problem(`${at}.name`, "must be a slug: lowercase letters, digits and hyphens, at most 64 characters");
   if (name && store.dynamicSecret(folder, name)) reader.problem(`${at}.name`, `a dynamic secret "${name}" is already defined in this folder`);
   if (obj["type"] !== undefined && obj["type"] !== "sql-database") reader.problem(`${at}.type`, 'only "sql-database" dynamic secrets are supported by the dev server');
   const ttl = (key: "defaultTTL" | "maxTTL", required: boolean): string | undefined => {

@@ -113,3 +113,6 @@ export const usernameTemplateProblems = (template: string): string[] => {
   if (bad.length > 0) problems.push(`usernameTemplate uses ${bad.map((b) => `{{${b}}}`).join(", ")}; only {{randomUsername}}, {{unixTimestamp}} and {{identity.name}} are allowed`);
   return problems;
 };
+
+/** A dynamic secret's name as the real server's `slugSchema` takes it: lowercase letters, digits and single hyphens, 1 to 64 characters. */
+export const isDynamicSecretSlug = (name: string): boolean => name.length <= 64 && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(name);

@@ -4,7 +4,7 @@ import { assertCanDynamic, canDynamic, requireMembership, type DynamicSecretActi
 import type { Route } from "../router.js";
 import type { DynamicSecret, Folder, Lease, Membership, Project } from "../store.js";
 import { removeTrailingSlash, Validator } from "../validation.js";
-import { readSqlInputs, sqlInputProblems, usernameTemplateProblems } from "../dynamic/inputs.js";
+import { isDynamicSecretSlug, readSqlInputs, sqlInputProblems, usernameTemplateProblems } from "../dynamic/inputs.js";
 import { dynamicSecretJson, leaseJson } from "../dynamic/shape.js";
 import { ttlRangeIssues } from "../dynamic/ttl.js";
 
@@ -178,9 +178,6 @@ const leaseRoutes = (): Route[] => [
   },
 ];
 
-/** A slug as `slugSchema`: lowercase letters, digits and single hyphens. */
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
 /** Management routes: create, get, list, update, delete, and a dynamic secret's leases. */
 const configRoutes = (): Route[] => [
   {
@@ -206,7 +203,7 @@ const configRoutes = (): Route[] => [
       const path = pathOf(body);
       const environmentSlug = requiredString(body, "environmentSlug");
       const name = body.string("name");
-      if (typeof body.raw("name") === "string" && (name.length < 1 || name.length > 64 || !SLUG.test(name))) body.custom("name", "Name must be a valid slug");
+      if (typeof body.raw("name") === "string" && !isDynamicSecretSlug(name)) body.custom("name", "Name must be a valid slug");
       const metadata = body.raw("metadata") === undefined ? [] : body.objectArray("metadata", (entry) => ({ key: entry.string("key"), value: entry.string("value", { trim: false }) }));
       const usernameTemplate = body.optionalString("usernameTemplate");
       if (usernameTemplate !== undefined) for (const message of usernameTemplateProblems(usernameTemplate)) body.custom("usernameTemplate", message);
