@@ -57,6 +57,13 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 /** Workflow commands the runner would execute: only the action's own (masks, annotations) may start a line. */
+/** An exported file read back by readers other than ours: JSON.parse, the yaml package, core's dotenv parser. */
+function readExport(format: "dotenv" | "json" | "yaml", text: string): Record<string, string> {
+  if (format === "json") return JSON.parse(text) as Record<string, string>;
+  if (format === "yaml") return parseYaml(text) as Record<string, string>;
+  return Object.fromEntries(parseDotenv(text).map((variable) => [variable.name, variable.value]));
+}
+
 function foreignCommands(raw: string): string[] {
   return raw.split("\n").filter((line) => line.startsWith("::") && !/^::(add-mask|warning|error|debug|group|endgroup)::/.test(line));
 }
@@ -100,13 +107,7 @@ describe("the GitHub Action", () => {
       const result = await runStep({ inputs: inputs({ "export-type": "file", "file-format": format }) });
       expectCleanStep(result);
       const text = readFileSync(result.outputs["secrets-file"]!, "utf8");
-      const parsed =
-        format === "json"
-          ? (JSON.parse(text) as Record<string, string>)
-          : format === "yaml"
-            ? (parseYaml(text) as Record<string, string>)
-            : Object.fromEntries(parseDotenv(text).map((variable) => [variable.name, variable.value]));
-      expect(parsed, format).toEqual(HOSTILE);
+      expect(readExport(format, text), format).toEqual(HOSTILE);
     }
   });
 
@@ -239,13 +240,7 @@ describe("the GitLab CLI", () => {
         }
         continue;
       }
-      const parsed =
-        format === "json"
-          ? (JSON.parse(text) as Record<string, string>)
-          : format === "yaml"
-            ? (parseYaml(text) as Record<string, string>)
-            : Object.fromEntries(parseDotenv(text).map((variable) => [variable.name, variable.value]));
-      expect(parsed, format).toEqual(HOSTILE);
+      expect(readExport(format, text), format).toEqual(HOSTILE);
     }
     assertNoLeaks(logs.join("\n"), ALL_VALUES);
     expectNothingRan();

@@ -154,22 +154,23 @@ const readJsonFile = (path: string): Record<string, string> | undefined => (exis
 /** A generous kill timer: the front door's own deadline must end every run long before it. */
 const killAfterMs = (settings: RunSettings): number => settings.timeoutSeconds * 1000 + 30_000;
 
-async function runGithub(settings: RunSettings): Promise<Outcome> {
+/** The action's inputs for one run of `settings`. */
+function githubInputs(settings: RunSettings): Record<string, string> {
   const credentials = settings.credentials ?? CLIENT;
+  return {
+    domain: settings.domain,
+    "client-id": credentials.clientId,
+    "client-secret": credentials.clientSecret,
+    "project-slug": PROJECT.slug,
+    "env-slug": "dev",
+    retries: String(settings.retries),
+    timeout: String(settings.timeoutSeconds),
+  };
+}
+
+async function runGithub(settings: RunSettings): Promise<Outcome> {
   const job = createJob();
-  const result = await runStep({
-    job,
-    inputs: {
-      domain: settings.domain,
-      "client-id": credentials.clientId,
-      "client-secret": credentials.clientSecret,
-      "project-slug": PROJECT.slug,
-      "env-slug": "dev",
-      retries: String(settings.retries),
-      timeout: String(settings.timeoutSeconds),
-    },
-    timeoutMs: killAfterMs(settings),
-  });
+  const result = await runStep({ job, inputs: githubInputs(settings), timeoutMs: killAfterMs(settings) });
   const endedAt = Date.now();
   const outputFiles = readdirSync(job.dir).filter((name) => name.startsWith("github_output_"));
   const outputsEmpty = outputFiles.every((name) => readFileSync(join(job.dir, name), "utf8") === "");
@@ -296,16 +297,7 @@ async function launchAll(specs: readonly LaunchSpec[]): Promise<{ exitCode: numb
  */
 export async function runGithubMany(count: number, settings: RunSettings): Promise<Outcome[]> {
   const action = readActionYaml();
-  const credentials = settings.credentials ?? CLIENT;
-  const given: Record<string, string> = {
-    domain: settings.domain,
-    "client-id": credentials.clientId,
-    "client-secret": credentials.clientSecret,
-    "project-slug": PROJECT.slug,
-    "env-slug": "dev",
-    retries: String(settings.retries),
-    timeout: String(settings.timeoutSeconds),
-  };
+  const given = githubInputs(settings);
   const inputEnv: Record<string, string> = {};
   for (const [name, spec] of Object.entries(action.inputs)) {
     inputEnv[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = given[name] ?? (spec.default === undefined ? "" : String(spec.default));
