@@ -86,11 +86,21 @@ export interface Project {
   e2ee: E2eeProject | undefined;
 }
 
+/** The ciphertext of a legacy encrypted secret's key and value (base64), each with its IV and tag. */
+export interface SecretCiphertexts {
+  secretKeyCiphertext: string;
+  secretKeyIV: string;
+  secretKeyTag: string;
+  secretValueCiphertext: string;
+  secretValueIV: string;
+  secretValueTag: string;
+}
+
 /**
  * A legacy end-to-end encrypted secret: the server holds only ciphertext (base64, AES-256-GCM with the project key,
  * which the server never knows) and a blind index of the name, to find it by the name a request puts in its URL.
  */
-export interface EncryptedSecret {
+export interface EncryptedSecret extends SecretCiphertexts {
   id: string;
   environment: string;
   /** Normalised folder path. */
@@ -98,12 +108,6 @@ export interface EncryptedSecret {
   /** SHA-256 of the project's salt and the name: the name itself is not kept. */
   blindIndex: string;
   version: number;
-  secretKeyCiphertext: string;
-  secretKeyIV: string;
-  secretKeyTag: string;
-  secretValueCiphertext: string;
-  secretValueIV: string;
-  secretValueTag: string;
   secretCommentCiphertext: string | null;
   secretCommentIV: string | null;
   secretCommentTag: string | null;

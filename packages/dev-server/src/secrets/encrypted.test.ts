@@ -4,6 +4,7 @@ import nacl from "tweetnacl";
 import { afterEach, describe, expect, it } from "vitest";
 
 import type { Seed } from "../seed.js";
+import type { SecretCiphertexts } from "../store.js";
 import { startDevServer, type DevServer } from "../server.js";
 import { client, manualClock, query, type ErrorJson } from "../test-support.js";
 
@@ -65,13 +66,7 @@ const seed = (): Seed => ({
   ],
 });
 
-interface EncryptedJson {
-  secretKeyCiphertext: string;
-  secretKeyIV: string;
-  secretKeyTag: string;
-  secretValueCiphertext: string;
-  secretValueIV: string;
-  secretValueTag: string;
+interface EncryptedJson extends SecretCiphertexts {
   secretCommentCiphertext: string | null;
   secretCommentIV: string | null;
   secretCommentTag: string | null;

@@ -4,7 +4,7 @@ import { assertServiceTokenCan } from "../auth/service-tokens.js";
 import type { App, Authenticated } from "../context.js";
 import { badRequest, notFound } from "../errors.js";
 import { assertCan, type ProjectAccess } from "../permissions.js";
-import { normalisePath, type E2eeProject, type EncryptedSecret, type Folder } from "../store.js";
+import { normalisePath, type E2eeProject, type EncryptedSecret, type Folder, type SecretCiphertexts } from "../store.js";
 import { anyProjectAccess } from "./project-access.js";
 
 /**
@@ -14,13 +14,7 @@ import { anyProjectAccess } from "./project-access.js";
  */
 
 /** The ciphertext fields a client sends; the comment is optional. */
-export interface EncryptedFields {
-  secretKeyCiphertext: string;
-  secretKeyIV: string;
-  secretKeyTag: string;
-  secretValueCiphertext: string;
-  secretValueIV: string;
-  secretValueTag: string;
+export interface EncryptedFields extends SecretCiphertexts {
   secretCommentCiphertext?: string | null | undefined;
   secretCommentIV?: string | null | undefined;
   secretCommentTag?: string | null | undefined;
