@@ -43,7 +43,11 @@ const MAX_JSON_DEPTH = 3;
 export function masksFor(key: string, value: string, options: MaskOptions = {}): Masks {
   const minLength = minLengthOf(options);
   // Most values are one line without surrounding space that is not JSON: the value is its only mask.
-  if (isPlainLine(value, minLength)) return { masks: [value], warnings: [] };
+  return isPlainLine(value, minLength) ? { masks: [value], warnings: [] } : masksOfText(key, value, minLength);
+}
+
+/** masksFor of a value that is not a plain line, with `minLength` already checked. */
+function masksOfText(key: string, value: string, minLength: number): Masks {
   const trimmed = value.trim();
   if (trimmed === "") return { masks: [], warnings: [] };
   const masks = new Set<string>();
@@ -92,7 +96,7 @@ export function masksForAll(secrets: ReadonlyArray<{ readonly key: string; reado
       masks.push(value);
       continue;
     }
-    const one = masksFor(key, value, options);
+    const one = masksOfText(key, value, minLength);
     for (const mask of one.masks) masks.push(mask);
     if (one.warnings.length > 0) short.push(key);
   }
