@@ -18,7 +18,7 @@ const ncc = createRequire(join(here, "package.json")).resolve("@vercel/ncc/dist/
 
 export function compile(entry) {
   const out = mkdtempSync(join(tmpdir(), "bench-build-"));
-  // Not minified: ncc's minifier cannot parse undici, and minifying changes nothing that is measured here.
+  // Not minified: minifying changes nothing that is measured here.
   execFileSync(process.execPath, [ncc, "build", join(here, entry), "-o", out, "-q", "--target", "es2022"], { stdio: "inherit" });
   return join(out, "index.js");
 }
@@ -140,8 +140,7 @@ async function action() {
   const floor = compile("src/floor.ts");
   const clients = [
     { name: "action bundle", args: [main] },
-    { name: "yardstick: undici", args: [floor, "undici"] },
-    { name: "yardstick: node:http", args: [floor, "http"] },
+    { name: "yardstick", args: [floor] },
   ];
   const rows = [];
   const nodes = runtimes();

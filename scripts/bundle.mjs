@@ -18,8 +18,8 @@ const ncc = createRequire(join(root, "packages/github-action/package.json")).res
 const esbuild = createRequire(join(root, "packages/github-action/package.json"))("esbuild");
 
 /**
- * Compiles one entry with ncc into a fresh temporary folder and returns that folder. ncc's own minifier (an old
- * terser) cannot parse undici's computed class fields, so the output is minified with esbuild instead.
+ * Compiles one entry with ncc into a fresh temporary folder and returns that folder. The output is minified with
+ * esbuild rather than ncc's own minifier (an old terser that fails on modern class syntax).
  * With `commonjs`, esbuild also turns ncc's ES-module output (entry and chunks) into CommonJS: Node loads a CommonJS
  * file ~3 ms faster than an ES module, which is most of the distance between the action's cold start and bare node.
  * Chunks are then loaded with `require`, and `import.meta.url` becomes the file's own URL.

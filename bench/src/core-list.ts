@@ -3,14 +3,12 @@
  * would. Prints one JSON line: wall time, secrets, requests and attempts, and this process's peak RSS.
  * Usage: node core-list.js <server-url> <project-slug>
  */
-import { createHttpClient, createSecretsClient, createSession, fetchSecrets, useBaselineWasmCompiler } from "@secrets-action/core";
+import { createHttpClient, createSecretsClient, createSession, fetchSecrets } from "@secrets-action/core";
 import { BENCH_CLIENT } from "./seed.js";
 
 const [url, projectSlug] = process.argv.slice(2);
 if (!url || !projectSlug) throw new Error("usage: core-list.js <server-url> <project-slug>");
 
-// As every front door does before its first request (see core/http/wasm.ts).
-useBaselineWasmCompiler();
 const started = performance.now();
 const http = createHttpClient({ baseUrl: url });
 const session = createSession(http, { method: "universal", ...BENCH_CLIENT });

@@ -193,8 +193,8 @@ describe("the deadline bounds the whole run", () => {
   it("a server that keeps hanging fails with a TIMEOUT naming the deadline, within it", async () => {
     const server = await startServer();
     server.faults.add({ method: "GET", path: V3_LIST, action: "hang", count: 50 });
-    // undici's header timers tick every ~0.5 s, so a 0.3 s timeout fires within a second: the 2.5 s deadline allows
-    // a few attempts and then cuts the last one short.
+    // Each 0.3 s attempt times out and is retried: the 2.5 s deadline allows a few attempts and then cuts the last
+    // one short.
     const door = frontDoor(server, { http: { timeoutMs: 300, deadlineMs: 2_500, maxAttempts: 50, backoffBaseMs: 10 } });
     const started = Date.now();
     const error = await failure(fetchSecrets(door.secrets, { projectSlug: "shop", environment: "dev" }));

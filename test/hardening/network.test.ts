@@ -156,7 +156,7 @@ describe.skipIf(!hasTinyproxy() && process.env["CI"] !== "true")("a forward prox
     const step = await runStep({ inputs: inputs(http), env: { HTTP_PROXY: proxy.url } });
     expect(step.errors).toEqual([]);
     expect(step.env).toEqual(DEEPER);
-    // undici tunnels plain http through CONNECT too.
+    // Plain http goes through a CONNECT tunnel too.
     expect(proxy.requests().slice(before)).toEqual([`CONNECT 127.0.0.1:${new URL(http.url).port} HTTP/1.1`]);
     const seen = proxy.requests().length;
     const direct = await runStep({ inputs: inputs(http), env: { HTTPS_PROXY: proxy.url } });

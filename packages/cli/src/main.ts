@@ -1,4 +1,3 @@
-import { useBaselineWasmCompiler } from "@secrets-action/core/inputs";
 import type { CiConventions } from "./conventions.js";
 import { runCli } from "./cli.js";
 
@@ -7,7 +6,5 @@ import { runCli } from "./cli.js";
  * process ends when its work does (no process.exit, so piped output is never cut short).
  */
 export async function cliMain(conventions: CiConventions): Promise<void> {
-  // Before any request: a CI job's process is short-lived (see core/http/wasm.ts).
-  useBaselineWasmCompiler();
   process.exitCode = await runCli(process.argv.slice(2), { conventions });
 }

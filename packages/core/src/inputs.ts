@@ -4,7 +4,6 @@
  */
 export * from "./errors.js";
 export { isLoopbackHost, normaliseDomain, type NormalisedDomain } from "./http/domain.js";
-export { useBaselineWasmCompiler } from "./http/wasm.js";
 export { closest, editDistance } from "./suggest.js";
 export { leaseTtlProblem, MIN_LEASE_TTL_MS, MAX_LEASE_TTL_MS } from "./dynamic/ttl.js";
 export { describeLease, parseLeaseRequests, type LeaseFieldMapping, type LeaseRequest } from "./dynamic/spec.js";

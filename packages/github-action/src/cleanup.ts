@@ -12,7 +12,6 @@ import {
   revokeAccessToken,
   notRevokedMessage,
   revokeRecordedLease,
-  useBaselineWasmCompiler,
 } from "@secrets-action/core";
 import { type RunnerEnv, parseConfig, parseHeaders, readInputs } from "./config.js";
 import { httpClient } from "./http.js";
@@ -42,7 +41,6 @@ export async function cleanup(env: RunnerEnv, runner: Runner): Promise<void> {
   }
   if (!state.token) return;
   runner.mask(state.token);
-  useBaselineWasmCompiler();
   const inputs = readInputs(env);
   const http = httpClient(
     {

@@ -2,7 +2,7 @@
  * The main step's outer shell: validate every input first — cheap, no network code loaded — then load the rest.
  * Holds the one catch that fails the step.
  */
-import { errorMessage, isSecretsActionError, useBaselineWasmCompiler } from "@secrets-action/core/inputs";
+import { errorMessage, isSecretsActionError } from "@secrets-action/core/inputs";
 import { type RunnerEnv, parseConfig, readInputs } from "./config.js";
 import { Runner } from "./runner.js";
 
@@ -19,7 +19,6 @@ export async function mainStep(env: RunnerEnv = process.env, runner: Runner = ne
     const inputs = readInputs(env);
     maskCredentials(inputs, env, runner);
     const config = parseConfig(inputs, env);
-    useBaselineWasmCompiler();
     const { run } = await import("./run.js");
     await run(config, env, runner);
     return 0;

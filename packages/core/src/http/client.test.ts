@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ApiError } from "./api-error.js";
 import { createHttpClient, type HttpClientOptions, type InfisicalHttpClient } from "./client.js";
 import { NetworkError } from "./network-error.js";
-import type { Dispatcher } from "./undici.js";
+import { TRANSPORT_ERROR, type Transport } from "./transport.js";
 import type { RetryEvent } from "./types.js";
 import { failure, closedPort, fakeClock, sendJson, startServer, type TestServer } from "./test-helpers.js";
 
@@ -339,23 +339,24 @@ describe("createHttpClient: retries", () => {
     expect(next.message).toContain("deadline has passed");
   });
 
-  it("reports a timeout that ends the last of the run's time as the deadline's, without a retry (undici's timers are coarse)", async () => {
-    // undici's headers timeout and the deadline's timer are set to the same time left; under load undici's fires first.
+  it("reports a timeout that ends the last of the run's time as the deadline's, without a retry", async () => {
+    // The attempt's headers timeout and the deadline's timer are set to the same time left; under load either fires first.
     let calls = 0;
-    const headersTimeout = {
-      request: async () => {
+    const headersTimeout: Transport = {
+      proxy: undefined,
+      send: async () => {
         calls += 1;
-        throw Object.assign(new Error("Headers Timeout Error"), { code: "UND_ERR_HEADERS_TIMEOUT" });
+        return { ok: false, error: Object.assign(new Error("headers timeout"), { code: TRANSPORT_ERROR.headersTimeout }), inBody: false };
       },
       close: async () => undefined,
-    } as unknown as Dispatcher;
-    const clipped = fastClient("http://127.0.0.1:9", { dispatcher: headersTimeout, timeoutMs: 30_000, deadlineMs: 20_000 });
+    };
+    const clipped = fastClient("http://127.0.0.1:9", { transport: headersTimeout, timeoutMs: 30_000, deadlineMs: 20_000 });
     const error = await failure(clipped.http.request({ method: "GET", path: "/slow" }));
     expect(error.toLine()).toMatch(/^GET \/slow: no answer from 127\.0\.0\.1:9 before the run's 20 s deadline/);
     expect(clipped.events).toEqual([]);
     expect(calls).toBe(1);
     // With time to spare, the same timeout is the request's own, and is retried.
-    const spare = fastClient("http://127.0.0.1:9", { dispatcher: headersTimeout, timeoutMs: 30_000, deadlineMs: 600_000, maxAttempts: 2 });
+    const spare = fastClient("http://127.0.0.1:9", { transport: headersTimeout, timeoutMs: 30_000, deadlineMs: 600_000, maxAttempts: 2 });
     const again = await failure(spare.http.request({ method: "GET", path: "/slow" }));
     expect(again.toLine()).toMatch(/no answer from 127\.0\.0\.1:9 within 30 s/);
     expect(spare.events).toHaveLength(1);

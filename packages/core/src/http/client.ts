@@ -1,12 +1,11 @@
-import { type Dispatcher, request as undiciRequest } from "./undici.js";
 import { ConfigError } from "../errors.js";
 import { ApiError, pathWithoutQuery } from "./api-error.js";
 import { backoffDelay } from "./backoff.js";
-import { createDispatcher } from "./dispatcher.js";
 import { normaliseDomain } from "./domain.js";
 import { NetworkError, classifyTransportError } from "./network-error.js";
 import { describeProxy, type ProxyOptions } from "./proxy.js";
-import { interpretResponse, type AttemptResult, type ResponseHeaders } from "./response.js";
+import { interpretResponse, type AttemptResult } from "./response.js";
+import { createTransport, type Transport } from "./transport.js";
 import type { HttpClient, HttpRequest, HttpResponse, HttpStats, RequestContext, RetryEvent } from "./types.js";
 import { userAgent, type UserAgentOptions } from "./user-agent.js";
 
@@ -40,8 +39,8 @@ export interface HttpClientOptions {
   now?: (() => number) | undefined;
   /** Uniform in [0, 1) for jitter (default Math.random). */
   random?: (() => number) | undefined;
-  /** A dispatcher to use instead of the client's own (the caller keeps ownership: `close()` leaves it open). */
-  dispatcher?: Dispatcher | undefined;
+  /** A transport to use instead of the client's own (the caller keeps ownership: `close()` leaves it open). */
+  transport?: Transport | undefined;
   /** Told about each retry before its wait. */
   onRetry?: ((event: RetryEvent) => void) | undefined;
 }
@@ -119,7 +118,7 @@ function deriveContext(request: HttpRequest): RequestContext {
 }
 
 /**
- * Creates the one HTTP client of a run: one keep-alive dispatcher, timeouts, retries with full-jitter backoff for
+ * Creates the one HTTP client of a run: one keep-alive connection pool, timeouts, retries with full-jitter backoff for
  * 429/502/503/504, 5xx with Retry-After and network errors, never for other 4xx; ApiError with a hint on failure.
  */
 export function createHttpClient(options: HttpClientOptions): InfisicalHttpClient {
@@ -134,14 +133,10 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
   const random = options.random ?? Math.random;
   const backoff = { baseMs: options.backoffBaseMs ?? 1_000, maxMs: options.backoffMaxMs ?? 20_000, random };
 
-  // An injected dispatcher stays the caller's: it decides proxy and TLS, and close() leaves it open.
-  const ownsDispatcher = options.dispatcher === undefined;
-  const created =
-    options.dispatcher === undefined
-      ? createDispatcher({ target, timeoutMs, caCertPem: options.caCertPem, proxy: options.proxy })
-      : { dispatcher: options.dispatcher, proxy: undefined };
-  const dispatcher: Dispatcher = created.dispatcher;
-  const proxy = created.proxy === undefined ? undefined : describeProxy(created.proxy);
+  // An injected transport stays the caller's: it decides proxy and TLS, and close() leaves it open.
+  const ownsTransport = options.transport === undefined;
+  const transport: Transport = options.transport ?? createTransport({ target, timeoutMs, caCertPem: options.caCertPem, proxy: options.proxy });
+  const proxy = transport.proxy === undefined ? undefined : describeProxy(transport.proxy);
   const deadlineText = seconds(deadlineMs);
   const defaultHeaders: Record<string, string> = {
     accept: "application/json",
@@ -151,13 +146,14 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
   const deadlineAt = now() + deadlineMs;
   const stats: HttpStats = { attempts: 0, requests: 0, retries: {} };
 
-  const buildUrl = (request: HttpRequest): string => {
+  /** The request's path and query below the server root (which may have a path of its own). */
+  const buildPath = (request: HttpRequest): string => {
     if (!request.path.startsWith("/")) throw new TypeError(`HttpRequest.path must start with "/": ${pathWithoutQuery(request.path)}`);
     const url = new URL(baseUrl + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.append(key, String(value));
     }
-    return url.toString();
+    return `${url.pathname}${url.search}`;
   };
 
   const attempt = async <T>(
@@ -178,7 +174,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
     }
     if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
 
-    const transport = {
+    const where = {
       method: request.method,
       path: request.path,
       host: target.host,
@@ -187,10 +183,9 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
       timeoutMs: attemptTimeoutMs,
       caOption: options.caOptionName,
     };
-    const url = buildUrl(request);
+    const path = buildPath(request);
     const controller = new AbortController();
     const timer = Number.isFinite(remainingMs) ? setTimeout(() => controller.abort(), Math.min(remainingMs, MAX_TIMER_MS)) : undefined;
-    let inBody = false;
     const deadlineError = (cause: unknown): NetworkError =>
       new NetworkError({
         code: "TIMEOUT",
@@ -202,27 +197,10 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
         retryable: false,
         cause,
       });
-    try {
-      const response = await undiciRequest(new URL(url), dispatcher, {
-        method: request.method,
-        headers,
-        body: body ?? null,
-        headersTimeout: attemptTimeoutMs,
-        bodyTimeout: attemptTimeoutMs,
-        signal: controller.signal,
-      });
-      inBody = true;
-      let text: string;
-      try {
-        text = await response.body.text();
-      } catch (error: unknown) {
-        response.body.destroy();
-        throw error;
-      }
-      // undici checks an idle keep-alive socket in a setImmediate before reusing it; a request sent before then would
-      // open a second connection. Yielding once lets sequential requests share one connection.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      return interpretResponse<T>(response.statusCode, response.headers as ResponseHeaders, text, {
+    const answer = await transport.send({ method: request.method, path, headers, body, timeoutMs: attemptTimeoutMs, signal: controller.signal });
+    if (timer !== undefined) clearTimeout(timer);
+    if (answer.ok) {
+      return interpretResponse<T>(answer.status, answer.headers, answer.text, {
         method: request.method,
         path: request.path,
         host: target.host,
@@ -230,16 +208,13 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
         context,
         now: now(),
       });
-    } catch (error: unknown) {
-      if (controller.signal.aborted) return { ok: false, error: deadlineError(error), retryable: false };
-      const classified = classifyTransportError(error, { ...transport, inBody });
-      // The attempt's timeout was all the time left, so undici's timer (coarse: it may fire a little early) raced the
-      // deadline's: either way the deadline ended it, and a retry could not be answered in time.
-      if (classified.code === "TIMEOUT" && attemptTimeoutMs >= remainingMs) return { ok: false, error: deadlineError(error), retryable: false };
-      return { ok: false, error: classified, retryable: classified.retryable };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
     }
+    if (controller.signal.aborted) return { ok: false, error: deadlineError(answer.error), retryable: false };
+    const classified = classifyTransportError(answer.error, { ...where, inBody: answer.inBody });
+    // The attempt's timeout was all the time left, so its timer raced the deadline's: either way the deadline ended
+    // it, and a retry could not be answered in time.
+    if (classified.code === "TIMEOUT" && attemptTimeoutMs >= remainingMs) return { ok: false, error: deadlineError(answer.error), retryable: false };
+    return { ok: false, error: classified, retryable: classified.retryable };
   };
 
   /** Failures after which the server certainly did nothing: safe to retry even a request that must not run twice. */
@@ -303,7 +278,7 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
     stats,
     request,
     async close(): Promise<void> {
-      if (ownsDispatcher) await dispatcher.close();
+      if (ownsTransport) await transport.close();
     },
   };
 }

@@ -8,4 +8,3 @@ export { bypassesProxy, proxyFromEnvironment, type ProxyOptions } from "./proxy.
 export { userAgent, type UserAgentOptions } from "./user-agent.js";
 export { backoffDelay, type BackoffOptions } from "./backoff.js";
 export { parseRetryAfter, parseRetryAfterText } from "./retry-after.js";
-export { useBaselineWasmCompiler } from "./wasm.js";

@@ -1,5 +1,6 @@
 import { SecretsActionError } from "../errors.js";
 import { pathWithoutQuery } from "./api-error.js";
+import { TRANSPORT_ERROR } from "./transport.js";
 import type { HttpMethod } from "./types.js";
 
 /** The request never got a usable answer: DNS, refused, reset, TLS, timeout, a body cut off, not JSON. */
@@ -102,9 +103,19 @@ function collect(error: unknown): { codes: string[]; messages: string[]; syscall
   return { codes, messages, syscallPorts };
 }
 
+/** The status a proxy refused a tunnel with, from the transport's error (or one of its causes). */
+function findProxyStatus(error: unknown): number | undefined {
+  for (let value = error, depth = 0; typeof value === "object" && value !== null && depth < 6; depth += 1) {
+    const record = value as { code?: unknown; statusCode?: unknown; cause?: unknown };
+    if (record.code === TRANSPORT_ERROR.proxyStatus && typeof record.statusCode === "number") return record.statusCode;
+    value = record.cause;
+  }
+  return undefined;
+}
+
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
-/** Turns whatever undici or node threw into a NetworkError with a reason, a retry decision and a hint. */
+/** Turns whatever the transport or Node threw into a NetworkError with a reason, a retry decision and a hint. */
 export function classifyTransportError(error: unknown, context: TransportContext): NetworkError {
   const { codes, messages } = collect(error);
   const has = (code: string): boolean => codes.includes(code);
@@ -119,9 +130,9 @@ export function classifyTransportError(error: unknown, context: TransportContext
     retryable: boolean,
   ): NetworkError => new NetworkError({ ...base, code, reason, what, hint, retryable });
 
-  const tunnel = /Proxy response \((\d+)\)/.exec(text);
-  if (tunnel?.[1]) {
-    const status = Number(tunnel[1]);
+  const tunnel = findProxyStatus(error);
+  if (tunnel !== undefined) {
+    const status = tunnel;
     return make(
       "NETWORK",
       `proxy-${status}`,
@@ -132,7 +143,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
       status >= 500,
     );
   }
-  if (has("UND_ERR_CONNECT_TIMEOUT")) {
+  if (has(TRANSPORT_ERROR.connectTimeout)) {
     return make(
       "TIMEOUT",
       "connect-timeout",
@@ -141,7 +152,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
       true,
     );
   }
-  if (has("UND_ERR_HEADERS_TIMEOUT") || has("UND_ERR_BODY_TIMEOUT") || has("ETIMEDOUT")) {
+  if (has(TRANSPORT_ERROR.headersTimeout) || has(TRANSPORT_ERROR.bodyTimeout) || has("ETIMEDOUT")) {
     return make(
       "TIMEOUT",
       "timeout",
@@ -206,7 +217,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
       false,
     );
   }
-  if (has("UND_ERR_PRX_TLS")) {
+  if (has(TRANSPORT_ERROR.proxyTls)) {
     return make("NETWORK", "proxy-tls", `TLS to the proxy ${context.proxy ?? ""} failed`, "check the proxy URL and its certificate", false);
   }
   if (codes.some((code) => code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || code === "EPROTO")) {
@@ -224,7 +235,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
     );
   }
   const bodyCut = context.inBody === true;
-  if (has("UND_ERR_RES_CONTENT_LENGTH_MISMATCH") || (bodyCut && (has("UND_ERR_SOCKET") || has("ECONNRESET") || /terminated|aborted/i.test(text)))) {
+  if (bodyCut && (has("ECONNRESET") || has("ERR_STREAM_PREMATURE_CLOSE") || /terminated|aborted/i.test(text))) {
     return make(
       "PROTOCOL",
       "truncated",
@@ -233,8 +244,10 @@ export function classifyTransportError(error: unknown, context: TransportContext
       true,
     );
   }
-  if (has("ECONNRESET") || has("EPIPE") || has("UND_ERR_SOCKET") || /socket hang up|other side closed|socket closed/i.test(text)) {
-    const reason = has("ECONNRESET") ? "ECONNRESET" : has("EPIPE") ? "EPIPE" : "socket";
+  if (has("ECONNRESET") || has("EPIPE") || /socket hang up|other side closed|socket closed/i.test(text)) {
+    // Node calls a connection the server closed before answering "socket hang up", with the code ECONNRESET.
+    const closed = /socket hang up|other side closed|socket closed/i.test(text);
+    const reason = closed ? "socket" : has("ECONNRESET") ? "ECONNRESET" : has("EPIPE") ? "EPIPE" : "socket";
     return make(
       "NETWORK",
       reason,
