@@ -179,6 +179,20 @@ export function classifyTransportError(error: unknown, context: TransportContext
       true,
     );
   }
+  if (has(TRANSPORT_ERROR.proxyTls)) {
+    // Before the server's certificate checks: the same codes, but about the proxy's certificate.
+    const code = codes.find((c) => c !== TRANSPORT_ERROR.proxyTls);
+    const untrustedProxy = codes.some((c) => UNTRUSTED.has(c));
+    return make(
+      "NETWORK",
+      "proxy-tls",
+      `TLS to the proxy ${context.proxy ?? ""} failed${code ? ` (${code})` : ""}`,
+      untrustedProxy
+        ? `the proxy's certificate is not trusted: pass its CA's PEM certificate in ${context.caOption ?? "the CA option"} (or set NODE_EXTRA_CA_CERTS)`
+        : "check the proxy URL and its certificate",
+      false,
+    );
+  }
   const untrusted = codes.find((code) => UNTRUSTED.has(code));
   if (untrusted) {
     return make(
@@ -216,9 +230,6 @@ export function classifyTransportError(error: unknown, context: TransportContext
       `that port speaks plain HTTP: did you mean ${context.domain.replace(/^https:/, "http:")}?`,
       false,
     );
-  }
-  if (has(TRANSPORT_ERROR.proxyTls)) {
-    return make("NETWORK", "proxy-tls", `TLS to the proxy ${context.proxy ?? ""} failed`, "check the proxy URL and its certificate", false);
   }
   if (codes.some((code) => code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || code === "EPROTO")) {
     const code = codes.find((c) => c.startsWith("ERR_SSL") || c.startsWith("ERR_TLS") || c === "EPROTO") ?? "TLS";

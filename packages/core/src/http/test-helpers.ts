@@ -129,11 +129,14 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export async function startConnectProxy(options: { requireAuth?: string } = {}): Promise<TestProxy> {
-  const server = createServer((_req, res) => {
+/** With `tls`, the proxy itself speaks https (an `https://` proxy URL). */
+export async function startConnectProxy(options: { requireAuth?: string; tls?: { key: string; cert: string } } = {}): Promise<TestProxy> {
+  const refuse = (_req: IncomingMessage, res: ServerResponse): void => {
     res.writeHead(405);
     res.end("CONNECT only");
-  });
+  };
+  const server: Server =
+    options.tls === undefined ? createServer(refuse) : (await import("node:https")).createServer({ key: options.tls.key, cert: options.tls.cert }, refuse);
   const tunnels: string[] = [];
   const tracked = track(server);
   const upstreams = new Set<Socket>();
@@ -160,7 +163,7 @@ export async function startConnectProxy(options: { requireAuth?: string } = {}):
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${port}`,
     tunnels,
     async close() {
       for (const socket of [...tracked.sockets, ...upstreams]) socket.destroy();

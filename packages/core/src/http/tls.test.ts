@@ -111,4 +111,19 @@ describe("proxy", () => {
     const withAuth = client({ baseUrl: good.url, caCertPem: certs.caPem, proxy: { httpsProxy: proxy.url.replace("http://", "http://ci:s3cret@") } });
     expect((await withAuth.request({ method: "GET", path: "/api/status" })).body).toEqual({ ok: true });
   });
+
+  it("tunnels through an https:// proxy trusted with the CA option, and names a proxy whose certificate is not trusted", async () => {
+    const proxy = await startConnectProxy({ tls: certs.server });
+    cleanups.push(() => proxy.close());
+    const trusted = client({ baseUrl: good.url, caCertPem: certs.caPem, proxy: { httpsProxy: proxy.url } });
+    expect((await trusted.request({ method: "GET", path: "/api/status" })).body).toEqual({ ok: true });
+    expect(proxy.tunnels).toEqual([`127.0.0.1:${new URL(good.url).port}`]);
+
+    const untrusted = client({ baseUrl: good.url.replace("https:", "http:"), proxy: { httpProxy: proxy.url }, maxAttempts: 1 });
+    const error = await failure(untrusted.request({ method: "GET", path: "/api/status" }));
+    expect(error.toLine()).toBe(
+      `GET /api/status: TLS to the proxy ${proxy.url} failed (UNABLE_TO_VERIFY_LEAF_SIGNATURE) — the proxy's certificate is not trusted: pass its CA's PEM certificate in the CA option (or set NODE_EXTRA_CA_CERTS)`,
+    );
+    expect(proxy.tunnels).toHaveLength(1);
+  });
 });

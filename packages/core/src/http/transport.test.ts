@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { createServer as createHttpServer } from "node:http";
 import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { classifyTransportError } from "./network-error.js";
@@ -126,6 +127,16 @@ describe("createTransport", () => {
     });
     const result = await transportTo("http://127.0.0.1:9", proxy).send(get);
     expect(result.ok && result.text).toBe("{}");
+  });
+
+  it("reaches a server named by an IPv6 literal, with its port in the Host header", async () => {
+    const server = createHttpServer((req, res) => void res.end(JSON.stringify({ host: req.headers.host })));
+    server.listen(0, "::1");
+    await once(server, "listening");
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const result = await transportTo(`http://[::1]:${port}`).send(get);
+    expect(result.ok && JSON.parse(result.text)).toEqual({ host: `[::1]:${port}` });
   });
 
   it("refuses requests once closed", async () => {
