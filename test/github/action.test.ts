@@ -9,7 +9,7 @@ import type { DevServer } from "@secrets-action/dev-server";
 import { createJob, runStep } from "../support/github-runner.js";
 import { assertNoLeaks } from "../support/leak-scanner.js";
 import { parseFileCommands } from "../support/env-file.js";
-import { ALL_SECRETS, CLIENT, IMPORTED, NESTED, OIDC_IDENTITY, PROJECT, ROOT_SECRETS, VIEWER, startFixtureServer, universalInputs } from "./fixture.js";
+import { ALL_SECRETS, CLIENT, IMPORTED, NESTED, OIDC_IDENTITY, PROJECT, ROOT_SECRETS, VIEWER, seed, startFixtureServer, universalInputs } from "./fixture.js";
 
 let server: DevServer;
 beforeAll(async () => {
@@ -54,6 +54,27 @@ describe.each(["20", "24"] as const)("on Node %s", (node) => {
     const { "secret-count": count, ...outputs } = result.outputs;
     expect(outputs).toEqual(rootMerged);
     expect(count).toBe("13");
+  });
+});
+
+describe("a large folder", () => {
+  it("exports all 120 secrets and names the first 50 in the log, with how many more", async () => {
+    const many: Record<string, string> = {};
+    for (let index = 1; index <= 120; index++) many[`MANY_${String(index).padStart(3, "0")}`] = `many-value-${index}-${"z".repeat(index % 7)}`;
+    const base = seed() as { projects: Array<{ secrets: { dev: Record<string, Record<string, string>> } }> };
+    base.projects[0]!.secrets.dev["/many"] = many;
+    const large = await startFixtureServer({ seed: base });
+    try {
+      const result = await runStep({ inputs: universalInputs(large, { "secret-path": "/many" }) });
+      expect(result.errors).toEqual([]);
+      expect(result.env).toEqual(many);
+      const listed = Object.keys(many).slice(0, 50).join(", ");
+      expect(result.log).toContain(`Exported 120 environment variables: ${listed} and 70 more\n`);
+      expect(result.log).not.toContain("MANY_051");
+      assertNoLeaks(result.log, many);
+    } finally {
+      await large.close();
+    }
   });
 });
 

@@ -188,7 +188,7 @@ async function exportSecrets(
   runner.appendFileCommand("GITHUB_ENV", envText);
 
   const names = variables.map((variable) => variable.name);
-  if (types.has("env")) runner.info(`Exported ${names.length} environment variable${names.length === 1 ? "" : "s"}: ${names.join(", ") || "(none)"}`);
+  if (types.has("env")) runner.info(`Exported ${names.length} environment variable${names.length === 1 ? "" : "s"}: ${listNames(names)}`);
   if (types.has("output")) runner.info(`Set ${names.length} step output${names.length === 1 ? "" : "s"} (masked).`);
   if (file) runner.info(`Wrote ${names.length} secret${names.length === 1 ? "" : "s"} to ${file.path} (${file.format}, mode 0600${file.clean ? ", deleted at the end of the job" : ""}).`);
   if (types.has("none")) {
@@ -196,6 +196,16 @@ async function exportSecrets(
     runner.info(`Masked ${result.secrets.length} secret${result.secrets.length === 1 ? "" : "s"}${leases}; nothing exported (export-type: none).`);
   }
   return { exported: names, file: file?.path, leases: leased.saved };
+}
+
+/** Names listed in the log line of an export; a project of thousands would otherwise print a line of tens of KB. */
+const LOGGED_NAMES = 50;
+
+/** `A, B, C`, or the first {@link LOGGED_NAMES} names and how many more. */
+function listNames(names: readonly string[]): string {
+  if (names.length === 0) return "(none)";
+  if (names.length <= LOGGED_NAMES) return names.join(", ");
+  return `${names.slice(0, LOGGED_NAMES).join(", ")} and ${names.length - LOGGED_NAMES} more`;
 }
 
 /** Which secret set each variable, for the lease credentials' collision check; nothing to check without leases. */
