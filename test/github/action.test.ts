@@ -5,7 +5,7 @@
 import { readFileSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DevServer } from "@secrets-action/dev-server";
+import type { DevServer, Seed } from "@secrets-action/dev-server";
 import { createJob, runStep } from "../support/github-runner.js";
 import { assertNoLeaks } from "../support/leak-scanner.js";
 import { parseFileCommands } from "../support/env-file.js";
@@ -61,8 +61,10 @@ describe("a large folder", () => {
   it("exports all 120 secrets and names the first 50 in the log, with how many more", async () => {
     const many: Record<string, string> = {};
     for (let index = 1; index <= 120; index++) many[`MANY_${String(index).padStart(3, "0")}`] = `many-value-${index}-${"z".repeat(index % 7)}`;
-    const base = seed() as { projects: Array<{ secrets: { dev: Record<string, Record<string, string>> } }> };
-    base.projects[0]!.secrets.dev["/many"] = many;
+    const base = seed() as unknown as Seed;
+    const dev = base.projects?.[0]?.secrets?.["dev"];
+    if (dev === undefined) throw new Error("the fixture has no dev secrets");
+    dev["/many"] = many;
     const large = await startFixtureServer({ seed: base });
     try {
       const result = await runStep({ inputs: universalInputs(large, { "secret-path": "/many" }) });
