@@ -197,10 +197,19 @@ export function createHttpClient(options: HttpClientOptions): InfisicalHttpClien
         retryable: false,
         cause,
       });
-    const answer = await transport.send({ method: request.method, path, headers, body, timeoutMs: attemptTimeoutMs, signal: controller.signal });
+    const answer = await transport.send({
+      method: request.method,
+      path,
+      headers,
+      body,
+      timeoutMs: attemptTimeoutMs,
+      signal: controller.signal,
+      bodyReader: request.bodyReader,
+    });
     if (timer !== undefined) clearTimeout(timer);
     if (answer.ok) {
-      return interpretResponse<T>(answer.status, answer.headers, answer.text, {
+      if ("value" in answer.body) return { ok: true, response: { status: answer.status, headers: answer.headers, body: answer.body.value as T } };
+      return interpretResponse<T>(answer.status, answer.headers, answer.body.text, {
         method: request.method,
         path: request.path,
         host: target.host,

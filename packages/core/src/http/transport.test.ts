@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { classifyTransportError } from "./network-error.js";
 import { startServer, type TestServer } from "./test-helpers.js";
 import { TRANSPORT_ERROR, createTransport, type Transport, type TransportResult } from "./transport.js";
+import type { BodyReader } from "./types.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -21,6 +22,12 @@ function transportTo(url: string, proxy?: string): Transport {
   const transport = createTransport({ target: new URL(url), timeoutMs: 5_000, proxy: proxy === undefined ? undefined : { httpProxy: proxy } });
   cleanups.push(() => transport.close());
   return transport;
+}
+
+/** The collected text of a successful answer. */
+function textOf(result: TransportResult): string {
+  if (!result.ok || !("text" in result.body)) throw new Error("expected a collected answer");
+  return result.body.text;
 }
 
 function failed(result: TransportResult): { error: unknown; inBody: boolean } {
@@ -50,9 +57,9 @@ describe("createTransport", () => {
     const transport = transportTo(server.url);
     const body = JSON.stringify({ isForced: true, note: "é" });
     const deleted = await transport.send({ method: "DELETE", path: "/lease", headers: { "content-type": "application/json" }, body, timeoutMs: 5_000 });
-    expect(deleted.ok && JSON.parse(deleted.text)).toEqual({ method: "DELETE", body });
+    expect(JSON.parse(textOf(deleted))).toEqual({ method: "DELETE", body });
     const next = await transport.send(get);
-    expect(next.ok && JSON.parse(next.text)).toEqual({ method: "GET", body: "" });
+    expect(JSON.parse(textOf(next))).toEqual({ method: "GET", body: "" });
     expect(server.hits.map((hit) => hit.headers["content-length"])).toEqual([String(Buffer.byteLength(body)), undefined]);
     expect(server.connections()).toBe(1);
   });
@@ -70,7 +77,7 @@ describe("createTransport", () => {
     const transport = transportTo(server.url);
     for (const path of ["/sized", "/chunked"]) {
       const result = await transport.send({ ...get, path });
-      expect(result.ok && result.text).toBe(text);
+      expect(textOf(result)).toBe(text);
     }
     expect(server.hits[1]?.url).toBe("/chunked");
   });
@@ -126,7 +133,7 @@ describe("createTransport", () => {
       });
     });
     const result = await transportTo("http://127.0.0.1:9", proxy).send(get);
-    expect(result.ok && result.text).toBe("{}");
+    expect(textOf(result)).toBe("{}");
   });
 
   it("reaches a server named by an IPv6 literal, with its port in the Host header", async () => {
@@ -136,7 +143,28 @@ describe("createTransport", () => {
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { port } = server.address() as AddressInfo;
     const result = await transportTo(`http://[::1]:${port}`).send(get);
-    expect(result.ok && JSON.parse(result.text)).toEqual({ host: `[::1]:${port}` });
+    expect(JSON.parse(textOf(result))).toEqual({ host: `[::1]:${port}` });
+  });
+
+  it("hands a 2xx body to the request's reader as it arrives, and collects any other answer itself", async () => {
+    const server = await serve((hit, res) => {
+      res.writeHead(hit.url === "/ok" ? 200 : 404, { "content-type": "application/json" });
+      res.write('{"a":');
+      setTimeout(() => res.end("1}"), 10);
+    });
+    const transport = transportTo(server.url);
+    const pieces: string[] = [];
+    const bodyReader = (): BodyReader => ({
+      write: (chunk) => void pieces.push(chunk.toString()),
+      end: () => ({ value: pieces.join("|") }),
+    });
+    const read = await transport.send({ ...get, path: "/ok", bodyReader });
+    expect(read.ok && read.body).toEqual({ value: '{"a":|1}' });
+    pieces.length = 0;
+    const missing = await transport.send({ ...get, path: "/missing", bodyReader });
+    expect(read.ok && missing.ok && missing.status).toBe(404);
+    expect(textOf(missing)).toBe('{"a":1}');
+    expect(pieces).toEqual([]);
   });
 
   it("refuses requests once closed", async () => {

@@ -14,6 +14,7 @@ import type { ConnectionOptions } from "node:tls";
 import { nodeHttps, nodeTls } from "../builtins.js";
 import { parseCaBundle } from "./ca.js";
 import { proxyFor, type ProxyOptions } from "./proxy.js";
+import type { BodyReader } from "./types.js";
 
 /** How to reach one server: timeouts, an extra CA, a proxy. */
 export interface TransportOptions {
@@ -36,11 +37,13 @@ export interface TransportRequest {
   /** Each of connecting, waiting for the headers and waiting for the next piece of the body may take this long. */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** Reads a 2xx answer's body instead of the transport collecting it (other answers are always collected). */
+  bodyReader?: (() => BodyReader) | undefined;
 }
 
 /** What an attempt came to: the whole answer, or the error and whether the answer had begun. */
 export type TransportResult =
-  | { ok: true; status: number; headers: IncomingHttpHeaders; text: string }
+  | { ok: true; status: number; headers: IncomingHttpHeaders; body: { value: unknown } | { text: string } }
   | { ok: false; error: unknown; inBody: boolean };
 
 export interface Transport {
@@ -181,44 +184,51 @@ function ignore(): void {}
  * flat string that JSON.parse reads in place, where its UTF-8 decoding of a large body leads JSON.parse to copy it
  * (measured on a 3.3 MB listing: ~3 MB less memory, and parsing ~7% faster).
  */
-function decodeUtf8(bytes: Buffer): string {
+export function decodeUtf8(bytes: Buffer): string {
   return bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
 }
 
-/**
- * Reads a whole body. With a Content-Length the bytes go straight into one buffer of that size: a 5 000-secret
- * listing is 3.3 MB, and gathering chunks to join them would hold it twice. Once the body is read, its listeners are
- * removed: Node may keep the finished response reachable a while, and through them it would keep the bytes and the
- * text alive.
- */
-function readBody(response: IncomingMessage, timer: NodeJS.Timeout): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(response.headers["content-length"]);
-    let sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
-    let chunks: Buffer[] = [];
-    let length = 0;
-    const onData = (chunk: Buffer): void => {
-      timer.refresh();
+/** Gathers a body whole. With a Content-Length the bytes go straight into one buffer of that size. */
+function collector(declared: number): BodyReader {
+  const sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  return {
+    write(chunk) {
       if (sized !== undefined && length + chunk.length <= sized.length) chunk.copy(sized, length);
       else chunks.push(chunk);
       length += chunk.length;
+    },
+    end() {
+      if (sized !== undefined && chunks.length === 0) return { text: decodeUtf8(sized.subarray(0, length)) };
+      return { text: decodeUtf8(Buffer.concat(sized === undefined ? chunks : [sized.subarray(0, Math.min(length, sized.length)), ...chunks])) };
+    },
+  };
+}
+
+/**
+ * Reads a whole body into `reader` (by default, gathered whole: a 5 000-secret listing is 3.3 MB, and gathering
+ * chunks to join them would hold it twice). Once the body is read, its listeners are removed: Node may keep the
+ * finished response reachable a while, and through them it would keep the bytes and the text alive.
+ */
+function readBody(response: IncomingMessage, timer: NodeJS.Timeout, given: BodyReader | undefined): Promise<{ value: unknown } | { text: string }> {
+  return new Promise((resolve, reject) => {
+    let reader: BodyReader | undefined = given ?? collector(Number(response.headers["content-length"]));
+    const onData = (chunk: Buffer): void => {
+      timer.refresh();
+      reader?.write(chunk);
     };
     const finish = (): void => {
       response.off("data", onData).off("end", onEnd).off("close", onClose).off("error", onError);
       // Still listened to, so a late error is not thrown; by a function that closes over nothing of this body.
       response.on("error", ignore);
-      sized = undefined;
-      chunks = [];
+      reader = undefined;
     };
     const onEnd = (): void => {
-      if (!response.complete) return onClose();
-      const bytes =
-        sized !== undefined && chunks.length === 0
-          ? sized.subarray(0, length)
-          : Buffer.concat(sized === undefined ? chunks : [sized.subarray(0, Math.min(length, sized.length)), ...chunks]);
-      const text = decodeUtf8(bytes);
+      if (!response.complete || reader === undefined) return onClose();
+      const body = reader.end();
       finish();
-      return resolve(text);
+      return resolve(body);
     };
     // A connection closed mid-answer ends the stream without "end" (or with an error): the answer was cut off.
     const onClose = (): void => onError(transportError("ECONNRESET", "aborted"));
@@ -288,8 +298,10 @@ export function createTransport(options: TransportOptions): Transport {
         inBody = true;
         phase = "body";
         timer.refresh();
-        readBody(response, timer).then(
-          (text) => settle({ ok: true, status: response.statusCode ?? 0, headers: response.headers, text }),
+        const status = response.statusCode ?? 0;
+        const reader = status >= 200 && status < 300 ? request.bodyReader?.() : undefined;
+        readBody(response, timer, reader).then(
+          (body) => settle({ ok: true, status, headers: response.headers, body }),
           (error: unknown) => {
             response.destroy();
             settle({ ok: false, error, inBody });

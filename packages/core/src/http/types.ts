@@ -35,11 +35,25 @@ export interface HttpRequest {
    */
   retryAlso?: (error: ApiError) => boolean;
   /**
+   * Reads a 2xx answer as it arrives instead of whole; made again for every attempt. Without it, the whole answer is
+   * read and parsed as JSON.
+   */
+  bodyReader?: () => BodyReader;
+  /**
    * What the request is about, so an error can name it ("identity X lacks access to environment dev of project Y").
    * Filled from the query (`workspaceSlug`, `workspaceId`, `projectId`, `environment`, `secretPath`) when not given.
    * Never put a secret here: it goes into messages.
    */
   context?: RequestContext;
+}
+
+/**
+ * Takes a 2xx answer's bytes as they arrive, so a large answer need never be held whole. `end` gives the parsed JSON,
+ * or the whole text for the client to parse as usual (a reader may decline an answer it does not recognise).
+ */
+export interface BodyReader {
+  write(chunk: Buffer): void;
+  end(): { value: unknown } | { text: string };
 }
 
 /** Non-secret names an error message may show. */

@@ -1,6 +1,7 @@
 import { isExpiredTokenError } from "../auth/expired-token.js";
 import { SecretsActionError } from "../errors.js";
 import type { HttpRequest } from "../http/types.js";
+import { createListReader } from "./list-reader.js";
 import { parseListBody, parseSecretBody } from "./parse.js";
 import { normaliseSecretPath } from "./paths.js";
 import type { ApiVersion, Authorized, ListSecretsOptions, ProjectRef, SecretListing, SecretRecord } from "./types.js";
@@ -139,7 +140,8 @@ export function createSecretsClient(auth: Authorized, options: SecretsClientOpti
           apiVersion === "v4"
             ? { projectId: list.projectId, ...flags, includeImports: flags.include_imports }
             : { ...v3Project(list), ...flags };
-        const body = await send<unknown>({ method: "GET", path: endpoint, query });
+        // Read as it arrives: a listing of thousands of secrets is megabytes of JSON (see list-reader.ts).
+        const body = await send<unknown>({ method: "GET", path: endpoint, query, bodyReader: createListReader });
         return { ...parseListBody(body, `GET ${endpoint}`, path, list.environment), apiVersion };
       };
       return withFallback(list, () => read("v4"), () => read("v3"));

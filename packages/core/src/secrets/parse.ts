@@ -23,6 +23,30 @@ function text(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
+/**
+ * A secret object of a list answer with only the fields `parseSecret` reads (anything else is returned as it is, for
+ * `parseSecret` to refuse). The server also sends ids, dates and metadata, which a listing of thousands would hold.
+ * One object literal, so every slim secret has the same shape: a field the server left out is undefined, which
+ * `parseSecret` reads as it reads a missing one.
+ */
+export function slimSecret(raw: unknown): unknown {
+  if (!isObject(raw)) return raw;
+  return {
+    id: raw["id"],
+    _id: raw["_id"],
+    secretKey: raw["secretKey"],
+    secretValue: raw["secretValue"],
+    secretValueHidden: raw["secretValueHidden"],
+    secretPath: raw["secretPath"],
+    environment: raw["environment"],
+    secretComment: raw["secretComment"],
+    version: raw["version"],
+    type: raw["type"],
+    tags: raw["tags"],
+    skipMultilineEncoding: raw["skipMultilineEncoding"],
+  };
+}
+
 /** Reads one secret object of a list or get response; `fallbackPath` is the folder asked for. */
 export function parseSecret(raw: unknown, endpoint: string, fallbackPath: string, fallbackEnv: string): SecretRecord {
   if (!isObject(raw) || typeof raw["secretKey"] !== "string" || typeof raw["secretValue"] !== "string") {
