@@ -5,94 +5,105 @@
  *
  * A window is cut after the last `},{` in it, and the cut is proved by parsing `[…]` of everything before it: a `},{`
  * inside a string or inside a nested object leaves something unclosed, so the parse fails and an earlier `},{` is
- * tried. The end of the answer is parsed with its `{"secrets":[` put back in front, so the whole answer was parsed
- * exactly once, in pieces. An answer that does not start with `{"secrets":[` is
- * read whole and handed back as text, as is one whose end does not parse, for the client's usual JSON checks.
+ * tried. The end of the answer is parsed with its `{"secrets":` put back in front, so the whole answer was parsed
+ * exactly once, in pieces. An answer that does not start with `{"secrets":[` is read whole and handed back as text, as
+ * is one whose end does not parse, for the client's usual JSON checks (not JSON, cut off).
+ *
+ * The bytes go into one buffer, reused from window to window: pending bytes always start with the `[` of the array,
+ * and a cut writes the closing `]` over the comma it cuts at, so each window is parsed straight from its own text.
  */
 import type { BodyReader } from "../http/types.js";
 import { decodeUtf8 } from "../http/transport.js";
 import { slimSecret } from "./parse.js";
 
-const PREFIX = '{"secrets":[';
-const PREFIX_BYTES = Buffer.from(PREFIX);
+const KEY = '{"secrets":';
+const PREFIX = Buffer.from(`${KEY}[`);
 const BOUNDARY = "},{";
+/** A secret object ends with its tags or metadata array, a tag with a string: `]},{` is tried first. */
 const ARRAY_BOUNDARY = "]},{";
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+const COMMA = 0x2c;
 /** Bytes gathered before a cut is tried; a window's text and objects are garbage once its secrets are kept. */
 const DEFAULT_WINDOW = 256 * 1024;
 /**
- * `},{` tried in one window, the last first. A failed try costs a parse of the window; when both fail (a secret with
- * several tags ends the window, say), the rest of the answer is read whole, so a listing the cut does not suit costs at
- * most two extra window parses.
+ * `},{` tried in one window. A failed try costs a parse of the window; when both fail, the rest of the answer is read
+ * whole, so a listing the cut does not suit costs at most two extra window parses.
  */
 const CUT_ATTEMPTS = 2;
 
 export function createListReader(windowBytes = DEFAULT_WINDOW): BodyReader {
-  // "tail": cutting stopped; the rest is gathered and parsed at the end, with the secrets already read.
+  // "tail": cutting stopped; the rest is gathered and parsed at the end, after the secrets already read.
   let mode: "undecided" | "stream" | "tail" | "whole" = "undecided";
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  /** Try to cut again once this many bytes are pending. */
-  let nextTry = windowBytes;
+  let buffer = Buffer.allocUnsafeSlow(2 * windowBytes);
+  let used = 0;
   const secrets: unknown[] = [];
 
-  const take = (): Buffer => {
-    const all = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    return all;
-  };
-  const keep = (bytes: Buffer): void => {
-    pending.push(bytes);
-    pendingBytes += bytes.length;
+  const append = (chunk: Buffer): void => {
+    if (used + chunk.length > buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * buffer.length, used + chunk.length));
+      buffer.copy(grown, 0, 0, used);
+      buffer = grown;
+    }
+    chunk.copy(buffer, used);
+    used += chunk.length;
   };
 
   const decide = (): void => {
-    if (pendingBytes < PREFIX_BYTES.length) return;
-    const all = take();
-    if (all.subarray(0, PREFIX_BYTES.length).equals(PREFIX_BYTES)) {
+    if (used < PREFIX.length) return;
+    if (buffer.subarray(0, PREFIX.length).equals(PREFIX)) {
       mode = "stream";
-      keep(all.subarray(PREFIX_BYTES.length));
+      // Keep the array's "[": every window starts with one.
+      buffer.copyWithin(0, PREFIX.length - 1, used);
+      used -= PREFIX.length - 1;
     } else {
       mode = "whole";
-      keep(all);
+    }
+  };
+
+  /** Parses `[` … `}` up to the comma at `comma`, which it closes with `]` for the parse; undefined if that fails. */
+  const parseUpTo = (comma: number): unknown[] | undefined => {
+    buffer[comma] = CLOSE;
+    try {
+      return JSON.parse(decodeUtf8(buffer.subarray(0, comma + 1))) as unknown[];
+    } catch {
+      return undefined;
+    } finally {
+      buffer[comma] = COMMA;
     }
   };
 
   /** Parses the secrets before the last provable `},{` of what is pending, and keeps the rest. */
   const cut = (): void => {
-    const all = take();
-    // A secret object ends with its tags or metadata array: a `]},{` is tried first, as a tag ends with a string.
-    const last = all.lastIndexOf(BOUNDARY);
-    const preferred = all.lastIndexOf(ARRAY_BOUNDARY) + 1;
-    const earlier = last > 0 ? all.lastIndexOf(BOUNDARY, last - 1) : -1;
+    const pending = buffer.subarray(0, used);
+    const last = pending.lastIndexOf(BOUNDARY);
+    const preferred = pending.lastIndexOf(ARRAY_BOUNDARY) + 1;
+    const earlier = last > 0 ? pending.lastIndexOf(BOUNDARY, last - 1) : -1;
     const candidates = preferred > 0 && preferred !== last ? [preferred, last] : [last, earlier];
     for (const at of candidates.slice(0, CUT_ATTEMPTS)) {
       if (at <= 0) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(`[${decodeUtf8(all.subarray(0, at + 1))}]`);
-      } catch {
-        continue;
-      }
-      for (const raw of parsed as unknown[]) secrets.push(slimSecret(raw));
-      // A copy: a view would keep the whole window's bytes alive.
-      keep(Buffer.from(all.subarray(at + 2)));
-      nextTry = pendingBytes + windowBytes;
+      const parsed = parseUpTo(at + 1);
+      if (parsed === undefined) continue;
+      for (const raw of parsed) secrets.push(slimSecret(raw));
+      // The comma becomes the next window's "[".
+      buffer[at + 1] = OPEN;
+      buffer.copyWithin(0, at + 1, used);
+      used -= at + 1;
       return;
     }
-    keep(all);
     mode = "tail";
   };
 
   return {
     write(chunk) {
-      keep(chunk);
+      append(chunk);
       if (mode === "undecided") decide();
-      if (mode === "stream" && pendingBytes >= nextTry) cut();
+      if (mode === "stream" && used >= windowBytes) cut();
     },
     end() {
-      if (mode === "undecided" || mode === "whole") return { text: decodeUtf8(take()) };
-      const text = `${PREFIX}${decodeUtf8(take())}`;
+      const bytes = buffer.subarray(0, used);
+      if (mode === "undecided" || mode === "whole") return { text: decodeUtf8(bytes) };
+      const text = `${KEY}${decodeUtf8(bytes)}`;
       let rest: unknown;
       try {
         rest = JSON.parse(text);
