@@ -5,7 +5,7 @@ import type { HttpMethod } from "./types.js";
 
 /** The request never got a usable answer: DNS, refused, reset, TLS, timeout, a body cut off, not JSON. */
 export interface NetworkErrorInfo {
-  code: "NETWORK" | "TIMEOUT" | "PROTOCOL";
+  code: "NETWORK" | "TIMEOUT" | "PROTOCOL" | "CONFIG";
   method: HttpMethod;
   path: string;
   /** Short, stable: "ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "timeout", "tls-untrusted", "truncated", "not-json"… */
@@ -265,6 +265,16 @@ export function classifyTransportError(error: unknown, context: TransportContext
       `the connection to ${context.host}${via} was closed before an answer (${reason === "socket" ? "socket closed" : reason})`,
       "a proxy or firewall may be cutting it; if this runner needs a proxy, set HTTPS_PROXY",
       true,
+    );
+  }
+  if (has("ERR_INVALID_CHAR") || has("ERR_INVALID_HTTP_TOKEN")) {
+    // Node names the header, never its value.
+    return make(
+      "CONFIG",
+      "bad-header",
+      `not sent: ${messages[0] ?? "a header holds a character HTTP does not allow"}`,
+      "a token, credential or extra-headers value holds a line break or another control character: copy it again without one",
+      false,
     );
   }
   if (codes.some((code) => code.startsWith("HPE_"))) {

@@ -167,6 +167,18 @@ describe("createTransport", () => {
     expect(pieces).toEqual([]);
   });
 
+  it("fails, without throwing or showing the value, on a header Node refuses to send", async () => {
+    const server = await serve((_hit, res) => void res.end("{}"));
+    const result = failed(await transportTo(server.url).send({ ...get, headers: { authorization: "Bearer abc\ndef-secret" } }));
+    expect((result.error as { code?: string }).code).toBe("ERR_INVALID_CHAR");
+    expect(String(result.error)).not.toContain("def-secret");
+    expect(server.hits).toHaveLength(0);
+    const classified = classifyTransportError(result.error, { method: "GET", path: "/x", host: "h", domain: "http://h", timeoutMs: 5_000 });
+    expect([classified.code, classified.reason, classified.retryable]).toEqual(["CONFIG", "bad-header", false]);
+    expect(classified.toLine()).toMatch(/^GET \/x: not sent: Invalid character in header content \["authorization"\] — a token, credential or extra-headers value holds a line break/);
+    expect(classified.toLine()).not.toContain("def-secret");
+  });
+
   it("refuses requests once closed", async () => {
     const server = await serve((_hit, res) => void res.end("{}"));
     const transport = transportTo(server.url);

@@ -6,7 +6,7 @@
  * WebAssembly. Measured on a CI step's whole life (bench/RESULTS.md), undici cost ~24 ms and ~8 MB on every run,
  * whatever its size.
  */
-import { Agent as HttpAgent, type AgentOptions, type IncomingHttpHeaders, type IncomingMessage, request as httpRequest } from "node:http";
+import { Agent as HttpAgent, type AgentOptions, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, request as httpRequest } from "node:http";
 import type { Agent as HttpsAgentType } from "node:https";
 import { isAscii } from "node:buffer";
 import { connect as netConnect, isIP, type Socket } from "node:net";
@@ -277,7 +277,14 @@ export function createTransport(options: TransportOptions): Transport {
         incoming = undefined;
         resolve(result);
       };
-      const outgoing = send({ host, port, method: request.method, path: request.path, headers, agent, signal: request.signal });
+      let outgoing: ClientRequest;
+      try {
+        outgoing = send({ host, port, method: request.method, path: request.path, headers, agent, signal: request.signal });
+      } catch (error: unknown) {
+        // Node checks the headers before sending (a line break in a token, say): the message names the header only.
+        resolve({ ok: false, error, inBody: false });
+        return;
+      }
       let phase: "connect" | "headers" | "body" = "connect";
       let incoming: IncomingMessage | undefined;
       const timer = setTimeout(() => {
