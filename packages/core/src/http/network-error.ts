@@ -83,41 +83,34 @@ const UNTRUSTED = new Set([
   "CERT_SIGNATURE_FAILURE",
 ]);
 
-/** Every `code` and message in an error, its causes and (for AggregateError) its parts. */
-function collect(error: unknown): { codes: string[]; messages: string[]; syscallPorts: number[] } {
+/**
+ * Every `code` and message in an error, its causes and (for AggregateError) its parts, and the status a proxy refused
+ * a tunnel with, if one did.
+ */
+function collect(error: unknown): { codes: string[]; messages: string[]; proxyStatus: number | undefined } {
   const codes: string[] = [];
   const messages: string[] = [];
-  const syscallPorts: number[] = [];
+  let proxyStatus: number | undefined;
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number): void => {
     if (typeof value !== "object" || value === null || seen.has(value) || depth > 6) return;
     seen.add(value);
-    const record = value as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown; port?: unknown };
+    const record = value as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown; statusCode?: unknown };
     if (typeof record.code === "string") codes.push(record.code);
     if (typeof record.message === "string") messages.push(record.message);
-    if (typeof record.port === "number") syscallPorts.push(record.port);
+    if (record.code === TRANSPORT_ERROR.proxyStatus && typeof record.statusCode === "number") proxyStatus ??= record.statusCode;
     visit(record.cause, depth + 1);
     if (Array.isArray(record.errors)) for (const part of record.errors) visit(part, depth + 1);
   };
   visit(error, 0);
-  return { codes, messages, syscallPorts };
-}
-
-/** The status a proxy refused a tunnel with, from the transport's error (or one of its causes). */
-function findProxyStatus(error: unknown): number | undefined {
-  for (let value = error, depth = 0; typeof value === "object" && value !== null && depth < 6; depth += 1) {
-    const record = value as { code?: unknown; statusCode?: unknown; cause?: unknown };
-    if (record.code === TRANSPORT_ERROR.proxyStatus && typeof record.statusCode === "number") return record.statusCode;
-    value = record.cause;
-  }
-  return undefined;
+  return { codes, messages, proxyStatus };
 }
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 /** Turns whatever the transport or Node threw into a NetworkError with a reason, a retry decision and a hint. */
 export function classifyTransportError(error: unknown, context: TransportContext): NetworkError {
-  const { codes, messages } = collect(error);
+  const { codes, messages, proxyStatus } = collect(error);
   const has = (code: string): boolean => codes.includes(code);
   const text = messages.join(" | ");
   const via = context.proxy ? ` through the proxy ${context.proxy}` : "";
@@ -130,17 +123,15 @@ export function classifyTransportError(error: unknown, context: TransportContext
     retryable: boolean,
   ): NetworkError => new NetworkError({ ...base, code, reason, what, hint, retryable });
 
-  const tunnel = findProxyStatus(error);
-  if (tunnel !== undefined) {
-    const status = tunnel;
+  if (proxyStatus !== undefined) {
     return make(
       "NETWORK",
-      `proxy-${status}`,
-      `the proxy ${context.proxy ?? ""} refused to open a tunnel to ${context.host} (status ${status})`,
-      status === 407
+      `proxy-${proxyStatus}`,
+      `the proxy ${context.proxy ?? ""} refused to open a tunnel to ${context.host} (status ${proxyStatus})`,
+      proxyStatus === 407
         ? "the proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port)"
         : `check the proxy settings, or add ${context.host} to NO_PROXY if it should be reached directly`,
-      status >= 500,
+      proxyStatus >= 500,
     );
   }
   if (has(TRANSPORT_ERROR.connectTimeout)) {
@@ -255,9 +246,9 @@ export function classifyTransportError(error: unknown, context: TransportContext
       true,
     );
   }
-  if (has("ECONNRESET") || has("EPIPE") || /socket hang up|other side closed|socket closed/i.test(text)) {
-    // Node calls a connection the server closed before answering "socket hang up", with the code ECONNRESET.
-    const closed = /socket hang up|other side closed|socket closed/i.test(text);
+  // Node calls a connection the server closed before answering "socket hang up", with the code ECONNRESET.
+  const closed = /socket hang up|other side closed|socket closed/i.test(text);
+  if (has("ECONNRESET") || has("EPIPE") || closed) {
     const reason = closed ? "socket" : has("ECONNRESET") ? "ECONNRESET" : has("EPIPE") ? "EPIPE" : "socket";
     return make(
       "NETWORK",
