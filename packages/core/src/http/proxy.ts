@@ -19,9 +19,15 @@ interface NoProxyEntry {
   port: number | undefined;
 }
 
-function defaultPort(url: URL): number {
+/** The URL's port, or its scheme's default. */
+export function defaultPort(url: URL): number {
   if (url.port !== "") return Number(url.port);
   return url.protocol === "https:" ? 443 : 80;
+}
+
+/** The URL's host without IPv6 brackets: `[::1]` → `::1`. */
+export function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, "");
 }
 
 function parseEntry(raw: string): NoProxyEntry {
@@ -63,7 +69,7 @@ function matchesAddress(host: string, entry: string): boolean {
 /** Whether NO_PROXY says to reach `url` directly. */
 export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
   if (noProxy === undefined) return false;
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const host = bareHost(url).toLowerCase();
   const port = defaultPort(url);
   for (const raw of noProxy.split(/[\s,]+/)) {
     if (raw.trim() === "") continue;

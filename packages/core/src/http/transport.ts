@@ -13,7 +13,7 @@ import { connect as netConnect, isIP, type Socket } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { nodeHttps, nodeTls } from "../builtins.js";
 import { parseCaBundle } from "./ca.js";
-import { proxyFor, type ProxyOptions } from "./proxy.js";
+import { bareHost, defaultPort, proxyFor, type ProxyOptions } from "./proxy.js";
 import type { BodyReader } from "./types.js";
 
 /** How to reach one server: timeouts, an extra CA, a proxy. */
@@ -87,12 +87,7 @@ function tlsFor(host: string, ca: string[] | undefined): ConnectionOptions {
 
 /** `host:port` of a URL, with the scheme's default port and IPv6 brackets kept. */
 function authority(url: URL): string {
-  return `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
-}
-
-/** Bare hostname: `[::1]` → `::1`. */
-function bareHost(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, "");
+  return `${url.hostname}:${defaultPort(url)}`;
 }
 
 /**
@@ -102,9 +97,9 @@ function bareHost(url: URL): string {
 function openTunnel(proxy: URL, target: string, proxyCa: string[] | undefined, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const host = bareHost(proxy);
-    const port = Number(proxy.port || (proxy.protocol === "https:" ? 443 : 80));
-    const socket: Socket =
-      proxy.protocol === "https:" ? nodeTls().connect({ host, port, ...tlsFor(host, proxyCa) }) : netConnect({ host, port });
+    const port = defaultPort(proxy);
+    const secureProxy = proxy.protocol === "https:";
+    const socket: Socket = secureProxy ? nodeTls().connect({ host, port, ...tlsFor(host, proxyCa) }) : netConnect({ host, port });
     let settled = false;
     const fail = (error: Error): void => {
       if (settled) return;
@@ -117,7 +112,7 @@ function openTunnel(proxy: URL, target: string, proxyCa: string[] | undefined, t
     socket.once("secureConnect", () => (secured = true));
     socket.on("error", (error: Error) => {
       // A TCP failure has a syscall; anything else before the handshake ended is TLS with the proxy.
-      const tlsFailed = proxy.protocol === "https:" && !secured;
+      const tlsFailed = secureProxy && !secured;
       fail(tlsFailed && !("syscall" in error) ? transportError(TRANSPORT_ERROR.proxyTls, `TLS to the proxy failed: ${error.message}`, { cause: error }) : error);
     });
     socket.on("close", () => fail(transportError("ECONNRESET", "the proxy closed the connection before opening the tunnel")));
@@ -126,7 +121,7 @@ function openTunnel(proxy: URL, target: string, proxyCa: string[] | undefined, t
       const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
       lines.push(`Proxy-Authorization: Basic ${Buffer.from(credentials).toString("base64")}`);
     }
-    socket.once(proxy.protocol === "https:" ? "secureConnect" : "connect", () => socket.write(`${lines.join("\r\n")}\r\n\r\n`));
+    socket.once(secureProxy ? "secureConnect" : "connect", () => socket.write(`${lines.join("\r\n")}\r\n\r\n`));
     // Read with "readable", not "data": the stream stays paused, so bytes after the proxy's answer wait in it until
     // the HTTP client reads them (through a tunnel to an http:// server, they may be the start of its answer).
     let head = Buffer.alloc(0);
