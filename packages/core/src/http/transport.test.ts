@@ -4,7 +4,7 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from "
 import { afterEach, describe, expect, it } from "vitest";
 import { classifyTransportError } from "./network-error.js";
 import { startServer, type TestServer } from "./test-helpers.js";
-import { TRANSPORT_ERROR, createTransport, type Transport, type TransportResult } from "./transport.js";
+import { TRANSPORT_ERROR, collector, createTransport, type Transport, type TransportResult } from "./transport.js";
 import type { BodyReader } from "./types.js";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -177,6 +177,19 @@ describe("createTransport", () => {
     expect([classified.code, classified.reason, classified.retryable]).toEqual(["CONFIG", "bad-header", false]);
     expect(classified.toLine()).toMatch(/^GET \/x: not sent: Invalid character in header content \["authorization"\] — a token, credential or extra-headers value holds a line break/);
     expect(classified.toLine()).not.toContain("def-secret");
+  });
+
+  it("gathers a body whole, into one buffer of the declared size, or joined from its pieces when the size is wrong", () => {
+    const feed = (declared: number, pieces: string[]): unknown => {
+      const reader = collector(declared);
+      for (const piece of pieces) reader.write(Buffer.from(piece));
+      return reader.end();
+    };
+    expect(feed(7, ["{\"a\"", ":1}"])).toEqual({ text: '{"a":1}' });
+    expect(feed(Number.NaN, ["{\"a\"", ":1}"])).toEqual({ text: '{"a":1}' });
+    // More than declared: the filled part first, never the unfilled rest of the buffer.
+    expect(feed(6, ["{\"a\"", ":1}", " "])).toEqual({ text: '{"a":1} ' });
+    expect(feed(5, ["ü", "€😀"])).toEqual({ text: "ü€😀" });
   });
 
   it("refuses requests once closed", async () => {

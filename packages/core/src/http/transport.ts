@@ -183,20 +183,27 @@ export function decodeUtf8(bytes: Buffer): string {
   return bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
 }
 
-/** Gathers a body whole. With a Content-Length the bytes go straight into one buffer of that size. */
-function collector(declared: number): BodyReader {
-  const sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
+/**
+ * Gathers a body whole. With a Content-Length the bytes go straight into one buffer of that size; should more arrive
+ * (Node's parser does not let it), what was filled becomes the first of the chunks gathered to join at the end.
+ */
+export function collector(declared: number): BodyReader {
+  let sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
   const chunks: Buffer[] = [];
   let length = 0;
   return {
     write(chunk) {
-      if (sized !== undefined && length + chunk.length <= sized.length) chunk.copy(sized, length);
-      else chunks.push(chunk);
+      if (sized !== undefined && length + chunk.length <= sized.length) {
+        chunk.copy(sized, length);
+      } else {
+        if (sized !== undefined) chunks.push(sized.subarray(0, length));
+        sized = undefined;
+        chunks.push(chunk);
+      }
       length += chunk.length;
     },
     end() {
-      if (sized !== undefined && chunks.length === 0) return { text: decodeUtf8(sized.subarray(0, length)) };
-      return { text: decodeUtf8(Buffer.concat(sized === undefined ? chunks : [sized.subarray(0, Math.min(length, sized.length)), ...chunks])) };
+      return { text: decodeUtf8(sized !== undefined ? sized.subarray(0, length) : Buffer.concat(chunks, length)) };
     },
   };
 }
