@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseListBody, parseSecretBody } from "./parse.js";
+import { HIDDEN_VALUE, parseListBody, parseSecret, parseSecretBody, slimSecret } from "./parse.js";
 
 const raw = (key: string, value: string, extra: Record<string, unknown> = {}) => ({
   id: `id-${key}`, _id: `id-${key}`, workspace: "p", environment: "dev", version: 2, type: "shared", secretKey: key, secretValue: value,
@@ -27,6 +28,28 @@ describe("parseListBody", () => {
   it("names the endpoint and the problem when the body is not a listing", () => {
     expect(() => parseListBody("<html>", "GET /api/v3/secrets/raw", "/", "dev")).toThrowError(/GET \/api\/v3\/secrets\/raw: unexpected response, no secrets array/);
     expect(() => parseListBody({ secrets: [{ secretKey: 1 }] }, "GET /x", "/", "dev")).toThrowError(/without secretKey/);
+  });
+});
+
+describe("slimSecret", () => {
+  it("keeps every field parseSecret reads: a reduced secret reads, or fails, exactly as the whole one", () => {
+    const value = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(HIDDEN_VALUE), fc.array(fc.record({ slug: fc.string() }), { maxLength: 2 }));
+    const field = fc.constantFrom("id", "_id", "secretKey", "secretValue", "secretValueHidden", "secretPath", "environment", "secretComment", "version", "type", "tags", "skipMultilineEncoding", "createdAt", "workspace");
+    const outcome = (raw: unknown): unknown => {
+      try {
+        return parseSecret(raw, "GET /x", "/", "dev");
+      } catch (error) {
+        return String(error);
+      }
+    };
+    fc.assert(
+      fc.property(fc.dictionary(field, value), fc.string(), fc.string(), (extra, key, secretValue) => {
+        const whole = { secretKey: key, secretValue, ...extra };
+        expect(outcome(slimSecret(whole))).toEqual(outcome(whole));
+      }),
+      { numRuns: 500 },
+    );
+    expect(slimSecret("not an object")).toBe("not an object");
   });
 });
 
