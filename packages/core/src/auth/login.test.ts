@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createHttpClient, type InfisicalHttpClient } from "../http/client.js";
-import { failure, sendJson, startServer, type TestServer } from "../http/test-helpers.js";
+import { cleanupAfterEach, failure, sendJson, startServer, type TestServer } from "../http/test-helpers.js";
 import { parseAccessToken } from "./access-token.js";
 import { loginAwsIam, STS_BODY } from "./login-aws-iam.js";
 import { loginOidc } from "./login-oidc.js";
@@ -8,10 +8,7 @@ import { loginUniversal } from "./login-universal.js";
 import { signV4 } from "./sigv4.js";
 import { useAccessToken } from "./use-access-token.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
 const tokenBody = { accessToken: "at-1", expiresIn: 86400, accessTokenMaxTTL: 2592000, tokenType: "Bearer" };
 const NOW = Date.UTC(2024, 9, 1, 12, 0, 0);

@@ -1,13 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isSecretsActionError } from "../errors.js";
 import { createHttpClient, type InfisicalHttpClient } from "../http/client.js";
-import { fakeClock, sendJson, startServer, type Hit, type TestServer } from "../http/test-helpers.js";
+import { cleanupAfterEach, fakeClock, sendJson, startServer, type Hit, type TestServer } from "../http/test-helpers.js";
 import { createSession, renewMargin } from "./session.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
 /** A small stand-in for the server's auth routes: numbered tokens, scripted renew answers, revocation. */
 interface AuthServer {

@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createHttpClient } from "../http/client.js";
-import { type Handler, failure, fakeClock, sendJson, startServer } from "../http/test-helpers.js";
+import { cleanupAfterEach, type Handler, failure, fakeClock, sendJson, startServer } from "../http/test-helpers.js";
 import { createDynamicSecretsClient } from "./client.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 const LEASE = { id: "lease-1", version: 1, externalEntityId: "Abc", expireAt: "2030-01-01T00:30:00.000Z", status: null, statusDetails: null, createdAt: "2030-01-01T00:00:00.000Z" };
 const DYNAMIC = { id: "ds-1", name: "pg-app", type: "sql-database", defaultTTL: "1h", maxTTL: "24h", version: 1 };

@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ApiError } from "./api-error.js";
 import { createHttpClient, type HttpClientOptions, type InfisicalHttpClient } from "./client.js";
 import { NetworkError } from "./network-error.js";
 import { TRANSPORT_ERROR, type Transport } from "./transport.js";
 import type { RetryEvent } from "./types.js";
-import { failure, closedPort, fakeClock, sendJson, startServer, type TestServer } from "./test-helpers.js";
+import { cleanupAfterEach, failure, closedPort, fakeClock, sendJson, startServer, type TestServer } from "./test-helpers.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
 async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
   const s = await startServer(handler);

@@ -2,9 +2,19 @@
  * Test helpers for the HTTP and auth tests: real servers on 127.0.0.1:0, a fake clock. Not exported from the package.
  */
 import { once } from "node:events";
+import { afterEach } from "vitest";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { isSecretsActionError, type SecretsActionError } from "../errors.js";
+
+/** A list to push cleanups onto; after each test of the file that calls this, they run, last first. */
+export function cleanupAfterEach(): Array<() => Promise<void>> {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+  return cleanups;
+}
 
 /** One request as the server saw it. */
 export interface Hit {

@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient, type HttpClientOptions } from "./client.js";
-import { failure, makeTestCertificates, sendJson, startConnectProxy, startHttpsServer, startServer, type TestCertificates, type TestServer } from "./test-helpers.js";
+import { cleanupAfterEach, failure, makeTestCertificates, sendJson, startConnectProxy, startHttpsServer, startServer, type TestCertificates, type TestServer } from "./test-helpers.js";
 
 let certs: TestCertificates;
 let good: TestServer;
 let wrongName: TestServer;
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups = cleanupAfterEach();
 
 beforeAll(async () => {
   certs = await makeTestCertificates();
@@ -15,9 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await good.close();
   await wrongName.close();
-});
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
 function client(options: HttpClientOptions): ReturnType<typeof createHttpClient> {

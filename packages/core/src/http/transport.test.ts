@@ -1,16 +1,13 @@
 import { once } from "node:events";
 import { createServer as createHttpServer } from "node:http";
 import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { classifyTransportError } from "./network-error.js";
-import { startServer, type TestServer } from "./test-helpers.js";
+import { cleanupAfterEach, startServer, type TestServer } from "./test-helpers.js";
 import { TRANSPORT_ERROR, collector, createTransport, type Transport, type TransportResult } from "./transport.js";
 import type { BodyReader } from "./types.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
 async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
   const server = await startServer(handler);

@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createHttpClient } from "../http/client.js";
-import { failure, fakeClock, sendJson, startServer } from "../http/test-helpers.js";
+import { cleanupAfterEach, failure, fakeClock, sendJson, startServer } from "../http/test-helpers.js";
 import { createSecretsClient } from "./client.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
 const EXPIRED = { statusCode: 403, message: "Your token has expired. Please re-authenticate.", error: "TokenError" };
 const LISTING = { secrets: [{ id: "s1", secretKey: "API_KEY", secretValue: "value-1", version: 1, type: "shared", environment: "dev", workspace: "p1" }], imports: [] };
